@@ -1,0 +1,25 @@
+"""wardlib — socio-economic indicators of Vietnamese wards and communes, from data to shared HTML reports.
+
+The modules, each owning one concern:
+
+- ``periods``    reporting periods (2024, 2024-H1, 2024-Q3, 2024-06): parse, format, compare
+- ``targets``    target expressions with a comparison prefix (``>37``, ``<=0``)
+- ``findings``   the one record type for every problem found in the data
+- ``catalog``    the indicator catalog (``indicators.csv``)
+- ``units``      administrative units and their hierarchy over time (``units.csv``)
+- ``adminunits`` Vietnam's official unit lists and the 2025 crosswalk, from ``vietnamadminunits``
+- ``loaders``    reading a dataset folder and enforcing the data contract
+- ``analysis``   the analysis table: every observation with its computed figures
+- ``fmt``        Vietnamese/English number and label formatting (Babel)
+- ``report``     building blocks the report notebooks call (tables, charts, banners)
+- ``render``     executing a notebook with papermill and exporting it with nbconvert
+- ``runner``     a batch run over units: manifest, index page, atomic outputs
+- ``cli``        the ``wardlib`` command
+"""
+
+__version__ = "0.1.0"
+
+from wardlib.loaders import Dataset, load_dataset  # noqa: E402  (re-export for notebooks)
+from wardlib.periods import Period  # noqa: E402
+
+__all__ = ["Dataset", "Period", "load_dataset", "__version__"]

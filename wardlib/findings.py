@@ -1,0 +1,77 @@
+"""The one record type for every problem wardlib finds in a dataset, and the errors that carry them.
+
+A finding says what is wrong, where (file, row, column, unit, period,
+indicator) and what to change, in Vietnamese and in English. The contract
+checks of ``loaders`` produce findings; later checks add theirs to the same
+table, so ``wardlib validate`` and the reports show one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity  # error blocks publication; warning and info are shown
+    rule: str  # stable identifier of the check, e.g. "contract.number"
+    message_vi: str  # what is wrong and what to change, in Vietnamese
+    message_en: str  # the same in English
+    file: str | None = None  # path of the input file, relative to the dataset folder
+    row: int | None = None  # row as a spreadsheet shows it (header = row 1)
+    column: str | None = None
+    unit_code: str | None = None
+    period: str | None = None
+    indicator: str | None = None
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_vi if lang == "vi" else self.message_en
+
+    def location(self, lang: str = "vi") -> str:
+        """``observations/a.csv, dòng 5, cột value`` — the place a person must open."""
+        row_word, col_word = ("dòng", "cột") if lang == "vi" else ("row", "column")
+        parts = [p for p in (self.file,) if p]
+        if self.row is not None:
+            parts.append(f"{row_word} {self.row}")
+        if self.column:
+            parts.append(f"{col_word} {self.column}")
+        return ", ".join(parts)
+
+    def as_dict(self, lang: str = "vi") -> dict:
+        d = asdict(self)
+        d.pop("message_vi")
+        d.pop("message_en")
+        d["message"] = self.message(lang)
+        return d
+
+    def format(self, lang: str = "vi") -> str:
+        """One line a person can act on: ``lỗi: file, dòng 3, cột value: message``."""
+        label = {
+            "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
+            "en": {"error": "error", "warning": "warning", "info": "note"},
+        }[lang if lang in LANGS else "en"][self.severity]
+        where = self.location(lang)
+        return f"{label}: {where}: {self.message(lang)}" if where else f"{label}: {self.message(lang)}"
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+class WardlibError(Exception):
+    """Base of wardlib's own errors: bad input or bad options, never a bug."""
+
+
+class ContractError(WardlibError):
+    """A dataset breaks the data contract; ``findings`` lists every problem found."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        errors = [f for f in findings if f.severity == "error"]
+        first = errors[0].format("en") if errors else "no errors"
+        super().__init__(f"{len(errors)} data contract error(s); first: {first}")

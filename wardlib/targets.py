@@ -1,0 +1,85 @@
+"""Targets ("chỉ tiêu", "kế hoạch", "dự toán") with an optional comparison prefix.
+
+A target is a number, optionally preceded by ``>``, ``>=``, ``<``, ``<=`` or
+``=``: ``>37`` means "more than 37" (the appendix of a ward's commitments
+writes targets this way). Without a prefix the comparison follows the
+indicator's direction: at least the target where more is better, at most the
+target where less is better (``0`` reprimands means none).
+
+>>> parse_target(">37")
+Target(op='>', value=37.0)
+>>> parse_target(" 9270000000 ")
+Target(op=None, value=9270000000.0)
+>>> parse_target("00").value
+0.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from wardlib.findings import WardlibError
+
+OPERATORS = (">=", "<=", ">", "<", "=")
+_PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
+
+
+class TargetError(WardlibError, ValueError):
+    """Text that is not a target."""
+
+    def __init__(self, text: object):
+        self.text = text
+        super().__init__(
+            f"'{text}' is not a target: write a plain number with a dot for decimals and no "
+            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)"
+        )
+
+    message_vi = property(
+        lambda self: f"'{self.text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu "
+        "phân cách nghìn), có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)"
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str | None  # one of OPERATORS, or None when the text has no prefix
+    value: float
+
+    def __str__(self) -> str:
+        v = f"{self.value:g}" if abs(self.value) < 1e15 else repr(self.value)
+        return f"{self.op or ''}{v}"
+
+    def effective_op(self, direction: str) -> str:
+        """The comparison to apply: the written one, else ``>=`` (up/none) or ``<=`` (down)."""
+        if self.op:
+            return self.op
+        return "<=" if direction == "down" else ">="
+
+    def is_met(self, value: float, direction: str = "up") -> bool | None:
+        """Whether ``value`` meets the target; ``None`` when the value is missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        op = self.effective_op(direction)
+        return {
+            ">": value > self.value, ">=": value >= self.value, "<": value < self.value,
+            "<=": value <= self.value, "=": value == self.value,
+        }[op]
+
+
+def parse_target(text: object) -> Target:
+    """Parse a target such as ``>37``; raise :class:`TargetError` for anything else."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if math.isfinite(text):
+            return Target(None, float(text))
+        raise TargetError(text)
+    if not isinstance(text, str):
+        raise TargetError(text)
+    m = _PATTERN.match(text.strip())
+    if not m:
+        raise TargetError(text)
+    value = float(m.group(2))
+    if not math.isfinite(value):
+        raise TargetError(text)
+    return Target(m.group(1), value)

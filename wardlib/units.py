@@ -1,0 +1,121 @@
+"""Administrative units (tỉnh/thành phố, quận/huyện, phường/xã/thị trấn) and their hierarchy over time.
+
+``units.csv`` has one row per *version* of a unit: codes are reused (since
+1 July 2025 code 29869 is Phường Cao Lãnh; before, it was Phường 1), so a
+unit is keyed by its code together with its validity dates, never by name
+("Phường 4" exists in dozens of cities).
+
+=============== =========================================================
+code            official code (required), kept as text: leading zeros count
+name            official name, e.g. "Phường 4" (required)
+level           province | district | commune (required)
+parent_code     code of the unit above; empty for a province (required column)
+type            phường, xã, thị trấn, đặc khu, thành phố, tỉnh …
+population      number of inhabitants, if known
+valid_from      first day the unit existed (YYYY-MM-DD); empty = always
+valid_to        last day it existed; empty = still exists
+successor_code  the unit it became part of when it ended
+=============== =========================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from wardlib.findings import Finding
+from wardlib.numbers import parse_numbers
+from wardlib.tables import RawTable, check_allowed, check_columns, text_column
+
+REQUIRED = ("code", "name", "level", "parent_code")
+OPTIONAL = ("type", "population", "valid_from", "valid_to", "successor_code")
+LEVELS = ("province", "district", "commune")
+_MIN, _MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2262-01-01")
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """All unit versions; ``valid_from``/``valid_to`` are filled (open ends become far dates)."""
+
+    table: pd.DataFrame
+
+    def version_at(self, code: str, when: date | pd.Timestamp) -> pd.Series | None:
+        """The version of unit ``code`` valid on ``when``, or ``None``."""
+        t = self.table
+        ts = pd.Timestamp(when)
+        hit = t[(t["code"] == code) & (t["valid_from"] <= ts) & (t["valid_to"] >= ts)]
+        return None if hit.empty else hit.iloc[0]
+
+    def name(self, code: str, when: date | pd.Timestamp) -> str:
+        v = self.version_at(code, when)
+        return str(v["name"]) if v is not None else code
+
+    def children(self, code: str, when: date | pd.Timestamp) -> pd.DataFrame:
+        """Units directly under ``code`` on ``when``, in code order."""
+        t = self.table
+        ts = pd.Timestamp(when)
+        return t[(t["parent_code"] == code) & (t["valid_from"] <= ts) & (t["valid_to"] >= ts)].sort_values("code")
+
+    def match_periods(self, keys: pd.DataFrame) -> pd.Series:
+        """For rows with ``unit_code``, ``start``, ``end``: whether a version of the unit overlaps the period."""
+        t = self.table[["code", "valid_from", "valid_to"]]
+        k = keys[["unit_code", "start", "end"]].drop_duplicates()
+        m = k.merge(t, left_on="unit_code", right_on="code", how="left")
+        m["ok"] = (m["valid_from"] <= m["end"]) & (m["valid_to"] >= m["start"])
+        ok = m.groupby(["unit_code", "start", "end"], observed=True)["ok"].any()
+        idx = pd.MultiIndex.from_frame(keys[["unit_code", "start", "end"]])
+        return pd.Series(ok.reindex(idx).fillna(False).to_numpy(dtype=bool), index=keys.index)
+
+
+def build_units(raw: RawTable) -> UnitTable | None:
+    """Validate ``units.csv``; findings go to ``raw.findings``. ``None`` if unusable."""
+    if not check_columns(raw, REQUIRED, OPTIONAL):
+        return None
+    f = raw.frame
+    out = pd.DataFrame({c: text_column(f, c) for c in REQUIRED + OPTIONAL if c not in ("population",)})
+    out["_row"] = f["_row"]
+
+    def err(i, column, vi, en):
+        raw.findings.append(Finding("error", "contract.units", vi, en, file=raw.file,
+                                    row=int(f.at[i, "_row"]), column=column, unit_code=out.at[i, "code"] or None))
+
+    for col in ("code", "name", "level"):
+        for i in out.index[out[col].eq("")]:
+            err(i, col, f"cột '{col}' không được để trống.", f"column '{col}' must not be empty.")
+    out["level"] = check_allowed(raw, "level", LEVELS, "contract.units")
+    if "population" in f:
+        pop, fs = parse_numbers(f["population"], file=raw.file, column="population", rows=f["_row"])
+        raw.findings.extend(fs)
+        for i in out.index[pop < 0]:
+            err(i, "population", "dân số không thể âm.", "population cannot be negative.")
+        out["population"] = pop
+    else:
+        out["population"] = float("nan")
+
+    for col, fill in (("valid_from", _MIN), ("valid_to", _MAX)):
+        parsed = pd.to_datetime(out[col].where(out[col].ne("")), format="%Y-%m-%d", errors="coerce")
+        for i in out.index[out[col].ne("") & parsed.isna()]:
+            err(i, col, f"'{out.at[i, col]}' không phải ngày dạng YYYY-MM-DD (ví dụ 2025-06-30).",
+                f"'{out.at[i, col]}' is not a date written YYYY-MM-DD (e.g. 2025-06-30).")
+        out[col] = parsed.fillna(fill)
+    for i in out.index[out["valid_from"] > out["valid_to"]]:
+        err(i, "valid_to", "ngày kết thúc sớm hơn ngày bắt đầu hiệu lực.", "valid_to is before valid_from.")
+
+    # Versions of one code must not overlap in time.
+    s = out[out["code"].ne("")].sort_values(["code", "valid_from"])
+    overlap = s["code"].eq(s["code"].shift()) & (s["valid_from"] <= s["valid_to"].shift())
+    for i in s.index[overlap]:
+        err(i, "valid_from",
+            f"mã '{out.at[i, 'code']}' có hai phiên bản cùng hiệu lực; hãy đặt valid_to/valid_from để không chồng lấn.",
+            f"code '{out.at[i, 'code']}' has two versions valid at the same time; set valid_to/valid_from so they do not overlap.")
+    codes = set(out["code"])
+    for col in ("parent_code", "successor_code"):
+        for i in out.index[out[col].ne("") & ~out[col].isin(codes)]:
+            err(i, col, f"mã '{out.at[i, col]}' không có trong danh sách đơn vị.",
+                f"code '{out.at[i, col]}' is not a unit of this table.")
+    for i in out.index[out["level"].ne("province") & out["parent_code"].eq("") & out["level"].isin(LEVELS)]:
+        err(i, "parent_code", "đơn vị cấp huyện và cấp xã phải có 'parent_code'.",
+            "district- and commune-level units need a 'parent_code'.")
+    return UnitTable(out.drop(columns="_row").reset_index(drop=True))
