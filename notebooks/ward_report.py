@@ -1,0 +1,52 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notebook-only"]
+# # Báo cáo đơn vị — ward report
+#
+# One ward's (phường/xã) socio-economic report for one period, computed from the
+# dataset instead of typed by hand. Run it here in JupyterLab as it is, or through
+# `wardlib run`, which executes it with papermill for every unit and renders the
+# HTML with nbconvert. All logic lives in `wardlib.report`; this notebook only
+# calls it, one part of the report per cell. This cell (tagged `notebook-only`)
+# and the parameters cell do not appear in the HTML report.
+
+# %% tags=["parameters"]
+unit_code: str = "29872"  # mã đơn vị trong units.csv, ví dụ 29872 là Phường 4, TP Cao Lãnh
+period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất của dữ liệu
+data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu đi kèm wardlib
+lang: str = "vi"  # ngôn ngữ báo cáo: vi hoặc en
+
+# %%
+from wardlib.report import WardReport, show_figure
+
+report = WardReport.open(data_dir, unit_code, period, lang)
+report.header()
+
+# %%
+report.headline()
+
+# %%
+show_figure(report.achievement_figure(), "chart-achievement")
+
+# %%
+report.section_tables()
+
+# %%
+show_figure(report.neighbours_figure(), "chart-neighbours")
+
+# %%
+report.commitments_table()
+
+# %%
+report.footer()

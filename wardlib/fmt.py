@@ -1,0 +1,68 @@
+"""Numbers and labels the way a Vietnamese (or English) reader expects them, via Babel.
+
+>>> amount(5137820843)
+'5.137.820.843 đ'
+>>> percent(55.42)
+'55,4%'
+>>> amount(5137820843, lang="en")
+'5,137,820,843 VND'
+>>> number(92.91, 2)
+'92,91'
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+MISSING = "–"
+
+
+def _locale(lang: str) -> str:
+    try:
+        return LOCALES[lang]
+    except KeyError:
+        raise ValueError(f"lang must be one of {sorted(LOCALES)}, not {lang!r}") from None
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def number(x: float | None, decimals: int = 0, lang: str = "vi") -> str:
+    """``5137820843`` → ``5.137.820.843``; ``55.4`` → ``55,4`` (vi) or ``55.4`` (en)."""
+    if _missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(float(x), decimals), format=pattern, locale=_locale(lang))
+
+
+def percent(x: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """A percentage already multiplied by 100: ``55.42`` → ``55,4%``."""
+    return MISSING if _missing(x) else f"{number(x, decimals, lang)}%"
+
+
+def amount(x: float | None, lang: str = "vi") -> str:
+    """Money in đồng: ``5.137.820.843 đ`` / ``5,137,820,843 VND``."""
+    return MISSING if _missing(x) else f"{number(x, 0, lang)} {'đ' if lang == 'vi' else 'VND'}"
+
+
+def quantity(x: float | None, unit: str, kind: str, decimals: int, lang: str = "vi") -> str:
+    """A value with its unit, as a table cell shows it."""
+    if _missing(x):
+        return MISSING
+    if kind == "amount" or unit in ("đ", "đồng"):
+        return amount(x, lang)
+    if kind == "percent" or unit == "%":
+        return percent(x, decimals, lang)
+    return number(x, decimals, lang)
+
+
+def target(op: str | None, value: float | None, unit: str, kind: str, decimals: int, lang: str = "vi") -> str:
+    """A target with its comparison: ``>37``, ``9.270.000.000 đ``, ``≥ 98%``."""
+    if _missing(value):
+        return MISSING
+    symbol = {">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ ", "=": "= "}.get(op or "", "")
+    return symbol + quantity(value, unit, kind, decimals, lang)

@@ -1,0 +1,347 @@
+"""Building blocks of the report notebooks: header, tables, charts and banners, as escaped HTML.
+
+Notebooks stay thin: they create a :class:`WardReport` and call its methods,
+one per part of the report. Everything taken from the data (names, notes,
+statuses) is escaped by Jinja2's autoescape before it reaches the HTML, so a
+note containing ``<script>`` shows as text. Charts are shown through
+:func:`show_figure`, which gives JupyterLab plotly's own renderer and the
+exported HTML a plain ``div`` drawn by the plotly.js that the report template
+embeds once per page (plotly 6's default renderer draws nothing in nbconvert
+output).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from jinja2 import Environment
+
+from wardlib import fmt
+from wardlib.analysis import build_table
+from wardlib.findings import WardlibError
+from wardlib.loaders import Dataset, load_dataset
+from wardlib.paths import default_data_dir
+from wardlib.periods import Period
+
+TEXT = {
+    "vi": {
+        "title": "Báo cáo tình hình kinh tế - xã hội",
+        "headline": "Chỉ tiêu chính",
+        "indicator": "Chỉ tiêu", "result": "Kết quả", "target": "Kế hoạch", "achieved": "Đạt",
+        "stated": "Tỷ lệ báo cáo nêu", "note": "Ghi chú", "stt": "STT", "unit": "ĐVT",
+        "commitment_target": "Chỉ tiêu", "commitment_status": "Tình trạng",
+        "commitments": "Phụ lục: kết quả thực hiện Bản cam kết hành động",
+        "synthetic_banner": "Dữ liệu minh họa",
+        "synthetic_text": ("Báo cáo này có dùng số liệu tạo tự động để minh họa, không phải số liệu thật "
+                           "({n} dòng, đánh dấu ‡). Không dùng để ra quyết định."),
+        "synthetic_mark": "‡ dữ liệu minh họa",
+        "recomputed": "tính lại {pct}",
+        "chart_achievement": "Kết quả so với kế hoạch năm (%), vạch đứng: tiến độ cần đạt ({pace})",
+        "chart_neighbours": "{name}: tỷ lệ đạt kế hoạch của các đơn vị cùng {parent} (%)",
+        "met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu",
+        "expected": "tiến độ cần đạt", "this_unit": "đơn vị này", "other_units": "đơn vị khác",
+        "source": "Nguồn số liệu", "version": "phiên bản dữ liệu",
+        "headline_sentence": "{name} {value}/{target}, đạt {pct} kế hoạch.",
+    },
+    "en": {
+        "title": "Socio-economic situation report",
+        "headline": "Headline figures",
+        "indicator": "Indicator", "result": "Result", "target": "Target", "achieved": "Achieved",
+        "stated": "Percentage stated", "note": "Note", "stt": "No.", "unit": "Unit",
+        "commitment_target": "Target", "commitment_status": "Status",
+        "commitments": "Appendix: action commitments, results",
+        "synthetic_banner": "Demo data",
+        "synthetic_text": ("This report uses generated figures for illustration, not real data "
+                           "({n} rows, marked ‡). Do not base decisions on them."),
+        "synthetic_mark": "‡ demo data",
+        "recomputed": "recomputed {pct}",
+        "chart_achievement": "Result against the annual target (%); vertical line: expected pace ({pace})",
+        "chart_neighbours": "{name}: achievement of plan across the units of {parent} (%)",
+        "met": "Met", "not_met": "Not met", "no_data": "No data",
+        "expected": "expected pace", "this_unit": "this unit", "other_units": "other units",
+        "source": "Source", "version": "data version",
+        "headline_sentence": "{name} {value}/{target}: {pct} of plan.",
+    },
+}
+
+_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+_HEADER = _env.from_string("""
+<header class="wl-title">
+  <p class="wl-kicker">{{ parent }}</p>
+  <h1>{{ title }} — {{ unit }}</h1>
+  <p class="wl-period">{{ period }}</p>
+</header>
+{% if synthetic %}
+<div class="wl-banner" role="note"><strong>{{ banner }}</strong> {{ synthetic }}</div>
+{% endif %}
+""")
+
+_HEADLINE = _env.from_string("""
+<section class="wl-headline"><h2>{{ heading }}</h2>
+<div class="wl-cards">
+{% for c in cards %}
+  <div class="wl-card {{ c.css }}"><div class="wl-card-name">{{ c.name }}{% if c.synthetic %} ‡{% endif %}</div>
+  <div class="wl-card-value">{{ c.pct }}</div><div class="wl-card-detail">{{ c.detail }}</div></div>
+{% endfor %}
+</div>
+{% for s in sentences %}<p class="wl-sentence">{{ s }}</p>{% endfor %}
+</section>
+""")
+
+_TABLE = _env.from_string("""
+<section class="wl-section"><h2>{{ heading }}</h2>
+<table class="wl-table">
+<thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for r in rows %}
+<tr class="{{ r.css }}">{% for c in r.cells %}<td class="{{ c.css }}">{{ c.text }}</td>{% endfor %}</tr>
+{% endfor %}
+</tbody></table>
+{% if footnote %}<p class="wl-footnote">{{ footnote }}</p>{% endif %}
+</section>
+""")
+
+
+@dataclass
+class WardReport:
+    """One unit's report for one period, with the data it is drawn from."""
+
+    data: Dataset
+    table: pd.DataFrame  # the analysis table of the whole dataset
+    unit_code: str
+    period: Period
+    lang: str = "vi"
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, unit_code: str, period: str | None = None,
+             lang: str = "vi") -> "WardReport":
+        """Load the data and check the parameters; a clear error names what to change."""
+        if lang not in TEXT:
+            raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
+        data = load_dataset(data_dir or default_data_dir())
+        p = Period.parse(period) if period else data.latest_period()
+        table = build_table(data)
+        if data.units.version_at(str(unit_code), p.end) is None and data.units.version_at(str(unit_code), p.start) is None:
+            raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
+        return cls(data, table, str(unit_code), p, lang)
+
+    # -- data views -----------------------------------------------------------
+    @property
+    def t(self) -> dict[str, str]:
+        return TEXT[self.lang]
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """This unit's rows for the period, in catalog order."""
+        tb = self.table
+        return tb[(tb["unit_code"] == self.unit_code) & (tb["period"] == str(self.period))]
+
+    @property
+    def unit(self) -> pd.Series:
+        return self.data.units.version_at(self.unit_code, self.period.end) \
+            if self.data.units.version_at(self.unit_code, self.period.end) is not None \
+            else self.data.units.version_at(self.unit_code, self.period.start)
+
+    def peers(self) -> pd.DataFrame:
+        """Rows of the period for the units sharing this unit's parent (including this one)."""
+        units = self.data.units.children(self.unit["parent_code"], self.period.end)
+        tb = self.table
+        return tb[(tb["period"] == str(self.period)) & tb["unit_code"].isin(units["code"])]
+
+    def _name(self, r) -> str:
+        return r["name_en"] if self.lang == "en" else r["name_vi"]
+
+    def _value(self, r, col="value") -> str:
+        return fmt.quantity(r[col], r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)
+
+    def _with_unit(self, r, text: str) -> str:
+        if text == fmt.MISSING or r["kind"] in ("amount", "percent") or r["catalog_unit"] in ("đ", "%"):
+            return text
+        return f"{text} {r['catalog_unit']}"
+
+    # -- parts of the report ----------------------------------------------------
+    def header(self):
+        parent = self.data.units.name(self.unit["parent_code"], self.period.end)
+        synthetic_rows = int(self.rows["synthetic"].sum() + self.peers()["synthetic"].sum())
+        return _html(_HEADER.render(
+            title=self.t["title"], unit=self.unit["name"], parent=parent,
+            period=self.period.label(self.lang).capitalize(), banner=self.t["synthetic_banner"],
+            synthetic=self.t["synthetic_text"].format(n=synthetic_rows) if synthetic_rows else "",
+        ))
+
+    def headline(self, n: int = 4):
+        """The first lines with an annual target, as cards and as the report's own sentences."""
+        rows = self.rows[self.rows["achievement_pct"].notna() & self.rows["commitment"].eq("")
+                         & self.rows["parent"].eq("")].head(n)
+        cards, sentences = [], []
+        for _, r in rows.iterrows():
+            pct = fmt.percent(r["achievement_pct"], 1, self.lang)
+            value, target = self._value(r), self._value(r, "target_value")
+            cards.append({"name": self._name(r), "pct": pct, "synthetic": bool(r["synthetic"]),
+                          "detail": f"{self._with_unit(r, value)} / {self._with_unit(r, target)}",
+                          "css": _status_css(r)})
+            sentences.append(self.t["headline_sentence"].format(
+                name=self._name(r), value=self._with_unit(r, value), target=self._with_unit(r, target), pct=pct))
+        return _html(_HEADLINE.render(heading=self.t["headline"], cards=cards, sentences=sentences))
+
+    def section_tables(self):
+        """One table per report section (commitments excluded), value against target."""
+        t = self.t
+        parts = []
+        rows = self.rows[self.rows["commitment"].eq("")]
+        for section in self.data.catalog.sections.index:
+            sec = rows[rows["section"] == section]
+            if sec.empty:
+                continue
+            body = []
+            for _, r in sec.iterrows():
+                note = " · ".join(x for x in (r["status"], r["note"]) if x and not r["synthetic"])
+                body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
+                    {"text": ("    " if r["parent"] else "") + self._name(r) + (" ‡" if r["synthetic"] else ""),
+                     "css": "wl-name" + (" wl-child" if r["parent"] else "")},
+                    {"text": self._with_unit(r, self._value(r)), "css": "wl-num"},
+                    {"text": self._with_unit(r, fmt.target(
+                        r["target_op"] if pd.notna(r["target_op"]) else None, r["target_value"],
+                        r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang))
+                     if pd.notna(r["target_value"]) else "", "css": "wl-num"},
+                    {"text": fmt.percent(r["achievement_pct"], 1, self.lang) if pd.notna(r["achievement_pct"])
+                     else _met_text(r, t), "css": "wl-num " + _status_css(r)},
+                    {"text": self._stated(r), "css": "wl-num wl-check-" + str(r["pct_check"]).lower()},
+                    {"text": note, "css": "wl-note"},
+                ]})
+            parts.append(_TABLE.render(
+                heading=self.data.catalog.section_title(section, self.lang),
+                head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["note"]],
+                rows=body, footnote=t["synthetic_mark"] if sec["synthetic"].any() else ""))
+        return _html("\n".join(parts))
+
+    def _stated(self, r) -> str:
+        if pd.isna(r["reported_pct"]):
+            return ""
+        stated = fmt.percent(r["reported_pct"], int(r["reported_decimals"]), self.lang)
+        if r["pct_check"] in ("mismatch", "truncated"):
+            return f"{stated} ({self.t['recomputed'].format(pct=fmt.percent(r['computed_pct'], 2, self.lang))})"
+        return stated
+
+    def commitments_table(self):
+        """The commitments appendix: item, content, unit, target, result, status."""
+        t = self.t
+        rows = self.rows[self.rows["commitment"].ne("")]
+        body = []
+        for _, r in rows.iterrows():
+            result = self._with_unit(r, self._value(r)) if pd.notna(r["value"]) else ""
+            status = r["status"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
+            body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
+                {"text": r["commitment"], "css": "wl-stt"},
+                {"text": self._name(r) + (" ‡" if r["synthetic"] else ""), "css": "wl-name"},
+                {"text": r["unit"] or r["catalog_unit"], "css": ""},
+                {"text": r["target"], "css": "wl-num"},
+                {"text": result, "css": "wl-num"},
+                {"text": status, "css": _status_css(r)},
+            ]})
+        return _html(_TABLE.render(
+            heading=t["commitments"],
+            head=[t["stt"], t["indicator"], t["unit"], t["commitment_target"], t["result"], t["commitment_status"]],
+            rows=body, footnote=t["synthetic_mark"] if rows["synthetic"].any() else ""))
+
+    def achievement_figure(self) -> go.Figure:
+        """Horizontal bars: achievement of each line with a target, with the expected-pace mark."""
+        rows = self.rows[self.rows["achievement_pct"].notna()].iloc[::-1]
+        pace = self.period.year_fraction * 100
+        names = [_label(self._name(r)) for _, r in rows.iterrows()]
+        fig = go.Figure(go.Bar(
+            x=rows["achievement_pct"], y=names, orientation="h",
+            marker_color=[_STATUS_COLOURS[_status_css(r)] for _, r in rows.iterrows()],
+            text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+        fig.add_vline(x=pace, line_dash="dash", line_color="#444",
+                      annotation_text=f"{self.t['expected']} {fmt.percent(pace, 0, self.lang)}")
+        fig.update_layout(title=self.t["chart_achievement"].format(pace=fmt.percent(pace, 0, self.lang)),
+                          height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_LAYOUT)
+        return fig
+
+    def neighbours_figure(self, indicator: str | None = None) -> go.Figure:
+        """Achievement of one indicator across the units of the same parent, this unit highlighted."""
+        peers = self.peers()
+        peers = peers[peers["achievement_pct"].notna()]
+        if indicator is None:
+            own = self.rows[self.rows["achievement_pct"].notna()]
+            indicator = own["indicator"].iloc[0] if len(own) else (peers["indicator"].iloc[0] if len(peers) else None)
+        rows = peers[peers["indicator"] == indicator].sort_values("achievement_pct")
+        names = [_label(self.data.units.name(c, self.period.end)) + (" ‡" if s else "")
+                 for c, s in zip(rows["unit_code"], rows["synthetic"])]
+        fig = go.Figure(go.Bar(
+            x=rows["achievement_pct"], y=names, orientation="h",
+            marker_color=["#b5121b" if c == self.unit_code else "#8aa1b4" for c in rows["unit_code"]],
+            text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+        name = self.data.catalog.name(indicator, self.lang) if indicator else ""
+        parent = self.data.units.name(self.unit["parent_code"], self.period.end)
+        fig.update_layout(title=_label(self.t["chart_neighbours"].format(name=name, parent=parent)),
+                          height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_LAYOUT)
+        return fig
+
+    def footer(self):
+        sources = sorted({s for s in self.rows["source"] if s})
+        return _html(_env.from_string(
+            '<footer class="wl-footer"><p>{{ s }}: {{ sources }}</p><p>{{ v }}: {{ version }}</p></footer>'
+        ).render(s=self.t["source"], sources="; ".join(sources), v=self.t["version"], version=self.data.version))
+
+
+_STATUS_COLOURS = {"wl-met": "#2e7d32", "wl-notmet": "#c62828", "wl-pending": "#9e9e9e", "": "#5b7fa3"}
+_LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=40, t=60, b=40), showlegend=False,
+               font=dict(family="Noto Sans, Segoe UI, Arial, sans-serif", size=12))
+
+
+def _status_css(r) -> str:
+    met = r["target_met"]
+    if pd.isna(met):
+        return "wl-pending" if pd.notna(r["target_value"]) else ""
+    if bool(met):
+        return "wl-met"
+    pace = r["expected_pct"]
+    if pd.notna(pace) and pd.notna(r["achievement_pct"]) and r["achievement_pct"] >= pace:
+        return "wl-met"  # behind the year's target but on pace for this point of the year
+    return "wl-notmet"
+
+
+def _met_text(r, t) -> str:
+    met = r["target_met"]
+    if pd.isna(met):
+        return t["no_data"] if pd.notna(r["target_value"]) else ""
+    return t["met"] if bool(met) else t["not_met"]
+
+
+def _label(text: str) -> str:
+    """Plotly reads a subset of HTML in labels: escape data so it shows as typed."""
+    return html.escape(str(text), quote=False)
+
+
+def _html(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def show_figure(fig: go.Figure, div_id: str) -> None:
+    """Display a chart so that it draws both in JupyterLab and in the exported HTML.
+
+    The bundle carries plotly's JSON (JupyterLab's plotly renderer) and an HTML
+    ``div`` with its ``Plotly.newPlot`` call and no plotly.js (the report
+    template embeds plotly.js once). ``div_id`` is fixed, so the same data
+    gives the same HTML.
+    """
+    from IPython.display import display
+
+    markup = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                         config={"displaylogo": False, "responsive": True})
+    bundle = json.loads(fig.to_json(validate=False))
+    display({"application/vnd.plotly.v1+json": bundle, "text/html": markup}, raw=True)

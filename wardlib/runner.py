@@ -1,0 +1,176 @@
+"""A batch run: one report per unit for one period, then the period's index page and manifest.
+
+``run`` loads and checks the dataset once, renders every unit's notebook,
+and writes ``OUT/<period>/<unit_code>.html``, ``OUT/<period>/index.html``
+and ``OUT/<period>/manifest.json``, each atomically. One unit failing never
+stops the others: its error goes to the manifest and the run's exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment, FileSystemLoader
+
+from wardlib import __version__
+from wardlib.findings import WardlibError
+from wardlib.loaders import Dataset, load_dataset
+from wardlib.outputs import write_atomic
+from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
+from wardlib.periods import Period, PeriodError
+from wardlib.render import PageInfo, execute, export_html, read_notebook
+
+_SAFE_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")  # unit codes become file names
+
+
+@dataclass
+class UnitResult:
+    unit_code: str
+    name: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    output: str | None = None  # path relative to the period folder
+    error: str | None = None  # what went wrong, for failures
+    synthetic: bool = False  # whether the report shows demo data
+
+
+@dataclass
+class RunSummary:
+    period: str
+    out_dir: Path
+    data_version: str
+    results: list[UnitResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        return [r for r in self.results if r.status != "ok"]
+
+
+def plan_units(data: Dataset, period: Period, requested: list[str] | None) -> list[str]:
+    """The units to report on: the requested ones, or every commune-level unit with data for the period."""
+    obs = data.observations
+    with_data = sorted(set(obs.loc[obs["period"] == str(period), "unit_code"].astype(str)))
+    if not requested:
+        communes = set(data.units.table.loc[data.units.table["level"] == "commune", "code"])
+        return [u for u in with_data if u in communes]
+    unknown = [u for u in requested if u not in with_data]
+    if unknown:
+        raise WardlibError(
+            f"no data for unit(s) {', '.join(unknown)} in {period}; units with data: {', '.join(with_data) or 'none'}")
+    return list(dict.fromkeys(requested))
+
+
+def run(data_dir: str | Path | None = None, period: str | None = None, units: list[str] | None = None,
+        out_dir: str | Path = "reports", lang: str = "vi", notebook: str = "ward_report",
+        progress: Callable[[UnitResult, int, int], None] | None = None) -> RunSummary:
+    """Render the reports of one period. Raises ContractError/WardlibError when the input cannot be used."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    data = load_dataset(data_dir)
+    try:
+        p = Period.parse(period) if period else data.latest_period()
+    except PeriodError as exc:
+        raise WardlibError(str(exc)) from None
+    if str(p) not in set(data.periods.index):
+        raise WardlibError(f"no data for period {p}; periods in the data: {', '.join(data.periods.index)}")
+    codes = plan_units(data, p, units)
+    for code in codes:
+        if not _SAFE_CODE.match(code):
+            raise WardlibError(f"unit code {code!r} cannot be used as a file name")
+    nb_path = notebooks_dir() / f"{notebook}.py"
+    nb = read_notebook(nb_path)
+    folder = Path(out_dir) / str(p)
+    summary = RunSummary(str(p), folder, data.version)
+    for i, code in enumerate(codes, 1):
+        result = _render_unit(nb, data, data_dir, code, p, lang, folder, shows_synthetic(data, code, p))
+        summary.results.append(result)
+        if progress:
+            progress(result, i, len(codes))
+    write_atomic(folder / "index.html", index_page(data, p, summary, lang))
+    write_atomic(folder / "manifest.json", json.dumps(manifest(summary, nb_path, lang), ensure_ascii=False, indent=2))
+    return summary
+
+
+def shows_synthetic(data: Dataset, code: str, period: Period) -> bool:
+    """Whether a unit's report shows demo data: its own rows or those of the units it is compared with."""
+    v = data.units.version_at(code, period.end)
+    peers = set(data.units.children(v["parent_code"], period.end)["code"]) if v is not None else set()
+    obs = data.observations
+    rows = obs[(obs["period"] == str(period)) & obs["unit_code"].isin(peers | {code})]
+    return bool(rows["synthetic"].any())
+
+
+def _render_unit(nb, data: Dataset, data_dir: Path, code: str, period: Period, lang: str, folder: Path,
+                 synthetic: bool) -> UnitResult:
+    name = data.units.name(code, period.end)
+    start = time.perf_counter()
+    try:
+        params = {"unit_code": code, "period": str(period), "data_dir": str(data_dir.resolve()), "lang": lang}
+        done = execute(nb, params)
+        parent = data.units.version_at(code, period.end)
+        parent_name = data.units.name(parent["parent_code"], period.end) if parent is not None else ""
+        page = PageInfo(title=f"{name} — {period.label(lang)}", lang=lang,
+                        unit_label=f"{name} ({code}), {parent_name}", period_label=period.label(lang).capitalize(),
+                        data_version=data.version)
+        write_atomic(folder / f"{code}.html", export_html(done, page))
+        return UnitResult(code, name, "ok", round(time.perf_counter() - start, 2), f"{code}.html", synthetic=synthetic)
+    except Exception as exc:  # one unit's failure is recorded, the batch goes on
+        return UnitResult(code, name, "failed", round(time.perf_counter() - start, 2),
+                          error=_describe(exc), synthetic=synthetic)
+
+
+def _describe(exc: Exception) -> str:
+    """A short error: papermill's names the failing cell's exception, others their last line."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return last[:2000]
+
+
+def manifest(summary: RunSummary, notebook: Path, lang: str) -> dict:
+    return {
+        "wardlib_version": __version__,
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "period": summary.period,
+        "data_version": summary.data_version,
+        "notebook": notebook.name,
+        "lang": lang,
+        "units": {r.unit_code: {k: v for k, v in asdict(r).items() if k != "unit_code"} for r in summary.results},
+    }
+
+
+_env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
+
+INDEX_TEXT = {
+    "vi": {"title": "Báo cáo các đơn vị", "head": ["Mã", "Đơn vị", "Trực thuộc", "Trạng thái", "Lỗi"],
+           "ok": "đã lập", "failed": "lỗi", "banner": "Dữ liệu minh họa",
+           "synthetic": "Các báo cáo đánh dấu ‡ dùng số liệu tạo tự động để minh họa, không phải số liệu thật.",
+           "generated": "Lập lúc", "version": "Phiên bản dữ liệu"},
+    "en": {"title": "Unit reports", "head": ["Code", "Unit", "Parent", "Status", "Error"],
+           "ok": "done", "failed": "failed", "banner": "Demo data",
+           "synthetic": "Reports marked ‡ use generated figures for illustration, not real data.",
+           "generated": "Generated", "version": "Data version"},
+}
+
+
+def index_page(data: Dataset, period: Period, summary: RunSummary, lang: str) -> str:
+    t = INDEX_TEXT[lang]
+    units = []
+    for r in summary.results:
+        v = data.units.version_at(r.unit_code, period.end)
+        parent = data.units.name(v["parent_code"], period.end) if v is not None else ""
+        units.append({"code": r.unit_code, "name": r.name, "parent": parent, "ok": r.status == "ok",
+                      "status": t[r.status], "href": r.output, "error": r.error or "", "synthetic": r.synthetic})
+    now = datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %z")
+    return _env.get_template("index_page.html.j2").render(
+        lang=lang, version=__version__, title=t["title"], period_label=period.label(lang).capitalize(),
+        css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"), head=t["head"], units=units,
+        banner=t["banner"], synthetic=t["synthetic"] if any(u["synthetic"] for u in units) else "",
+        generated=f"{t['generated']} {now}", version_label=f"{t['version']} {summary.data_version}")
