@@ -1,0 +1,49 @@
+"""The command-line contract later issues rely on: arguments, outputs and exit codes."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import OBSERVATIONS
+from wardlib.cli import main
+
+
+def test_validate_clean_embedded_data(capsys):
+    assert main(["validate"]) == 0
+
+
+def test_validate_json_lists_findings_with_their_fields(make_dataset, capsys):
+    obs = [dict(OBSERVATIONS[0], value="55,4")] + OBSERVATIONS[1:]
+    assert main(["validate", "--data", str(make_dataset(observations=obs)), "--json"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)
+    assert {"severity", "rule", "unit_code", "period", "indicator", "file", "row", "message"} <= set(finding)
+    assert (finding["row"], finding["column"], finding["unit_code"]) == (2, "value", "29872")
+    assert "số" in finding["message"]  # Vietnamese by default
+
+
+def test_validate_unreadable_input_exits_2(make_dataset, capsys):
+    root = make_dataset()
+    (root / "indicators.csv").unlink()
+    assert main(["validate", "--data", str(root), "--lang", "en"]) == 2
+    assert "indicators.csv" in capsys.readouterr().err
+
+
+def test_run_refuses_contract_errors_without_rendering(make_dataset, tmp_path, capsys):
+    obs = [dict(OBSERVATIONS[0], period="H1/2024")] + OBSERVATIONS[1:]
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(make_dataset(observations=obs)), "--out", str(out), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "observations/obs.csv, row 2, column period" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_run_unknown_unit_or_period_exits_2(tmp_path, capsys):
+    assert main(["run", "--unit", "00000", "--out", str(tmp_path)]) == 2
+    assert "00000" in capsys.readouterr().err
+    assert main(["run", "--period", "2030-H1", "--out", str(tmp_path)]) == 2
+    assert "2030-H1" in capsys.readouterr().err
+
+
+def test_python_dash_m_and_console_script_agree():
+    out = subprocess.run([sys.executable, "-m", "wardlib", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("wardlib ")

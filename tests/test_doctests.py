@@ -1,0 +1,15 @@
+"""The >>> examples in the modules' docstrings are tests too."""
+
+import doctest
+
+import pytest
+
+import wardlib.fmt
+import wardlib.periods
+import wardlib.targets
+
+
+@pytest.mark.parametrize("module", [wardlib.fmt, wardlib.periods, wardlib.targets])
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,101 @@
+"""End to end: papermill runs the notebook per unit, nbconvert renders the HTML a planner opens."""
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import tree_hash
+from wardlib.cli import main
+from wardlib.paths import default_data_dir
+
+pytestmark = pytest.mark.e2e
+
+
+def html_of(rendered, unit):
+    return (rendered["dir"] / f"{unit}.html").read_text(encoding="utf-8")
+
+
+def visible_text(html):
+    body = html[html.index("<body"):]
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_batch_succeeds_and_writes_manifest_and_index(rendered):
+    assert rendered["exit"] == 0
+    manifest = json.loads((rendered["dir"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["period"] == "2024-H1"
+    assert {u: m["status"] for u, m in manifest["units"].items()} == {"29872": "ok", "29875": "ok"}
+    assert manifest["units"]["29872"]["output"] == "29872.html"
+    index = (rendered["dir"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="29872.html"' in index and 'href="29875.html"' in index
+    assert "Dữ liệu minh họa" in index
+
+
+def test_input_data_is_not_modified_by_a_run(rendered):
+    assert tree_hash(default_data_dir()) == rendered["data_hash_before"]
+
+
+def test_seed_figures_in_vietnamese_format(rendered):
+    text = visible_text(html_of(rendered, "29872"))
+    assert "Tổng thu ngân sách 5.137.820.843 đ/9.270.000.000 đ, đạt 55,4% kế hoạch." in text
+    # the report's own wrong 83.5% is shown with the recomputed figure next to it
+    assert "83,5% (tính lại 78,98%)" in text
+    assert "6 tháng đầu năm 2024" in text and 'lang="vi"' in html_of(rendered, "29872")
+
+
+def test_no_code_no_parameters_in_the_html(rendered):
+    html = html_of(rendered, "29872")
+    for leaked in ("WardReport.open", "injected-parameters", "unit_code: str", "from wardlib", "papermill",
+                   "notebook-only", "jp-InputArea"):
+        assert leaked not in html, leaked
+
+
+def test_charts_draw_offline(rendered):
+    html = html_of(rendered, "29872")
+    head, body = html.split("<body", 1)
+    # plotly.js itself is inline in the head, before the charts that call it: no CDN, no require.js
+    assert "* plotly.js v" in head and head.count("* plotly.js v") == 1
+    assert "<script src=" not in html
+    assert "require.min.js" not in html and "tex-chtml" not in html  # lab template's CDN scripts
+    for div in ("chart-achievement", "chart-neighbours"):
+        assert f'id="{div}"' in body and re.search(rf'Plotly\.newPlot\(\s*"{div}"', body), div
+    # the figure data is there (plotly encodes the numbers in base64; its labels are text)
+    assert re.search(r'"text":\[[^\]]*"55,4%"', body) and '"bdata"' in body
+
+
+def test_demo_data_is_labelled_on_every_report_that_shows_it(rendered):
+    for unit in ("29872", "29875"):  # 29872 compares itself with demo neighbours
+        assert "Dữ liệu minh họa" in visible_text(html_of(rendered, unit))
+    assert "‡" in visible_text(html_of(rendered, "29875"))
+
+
+def test_data_is_escaped_not_injected(hostile_data, tmp_path):
+    code = main(["run", "--data", str(hostile_data), "--unit", "29872", "--out", str(tmp_path)])
+    assert code == 0
+    html = (tmp_path / "2024-H1" / "29872.html").read_text(encoding="utf-8")
+    assert "<script>alert(" not in html and "<img src=x" not in html
+    assert '&lt;script&gt;alert("xss")&lt;/script&gt;&lt;img src=x' in html  # shown as text
+    # the hostile unit name reaches the neighbours chart escaped, so plotly shows it as typed
+    assert "<b>in" not in html and "&lt;b&gt;in" in html
+
+
+def test_one_failing_unit_does_not_stop_the_batch(monkeypatch, tmp_path):
+    import wardlib.runner as runner
+
+    real = runner.execute
+
+    def flaky(nb, params, **kw):
+        if params["unit_code"] == "29875":
+            raise RuntimeError("simulated kernel failure")
+        return real(nb, params, **kw)
+
+    monkeypatch.setattr(runner, "execute", flaky)
+    summary = runner.run(None, "2024-H1", ["29875", "29872"], tmp_path)
+    assert [r.status for r in summary.results] == ["failed", "ok"]
+    assert "simulated kernel failure" in summary.results[0].error
+    manifest = json.loads((tmp_path / "2024-H1" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["units"]["29875"]["status"] == "failed"
+    assert (tmp_path / "2024-H1" / "29872.html").exists() and not (tmp_path / "2024-H1" / "29875.html").exists()
+    assert not list((tmp_path / "2024-H1").glob(".*.tmp"))
