@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _message(exc: WardlibError, lang: str) -> str:
+    return exc.message_vi if lang == "vi" else str(exc)
+
+
 def _print_findings(findings: list[Finding], lang: str, limit: int = 200) -> None:
     for f in findings[:limit]:
         print(f.format(lang), file=sys.stderr)
@@ -69,7 +73,7 @@ def _validate(args) -> int:
     except ContractError as exc:
         findings = exc.findings
     except WardlibError as exc:
-        print(f"wardlib: {exc}", file=sys.stderr)
+        print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     unreadable = any(f.rule == "contract.file" and f.severity == "error" for f in findings)
     if args.json:
@@ -101,7 +105,7 @@ def _run(args) -> int:
         print("wardlib: the data breaks the contract; nothing was rendered (see `wardlib validate`).", file=sys.stderr)
         return EXIT_INPUT
     except WardlibError as exc:
-        print(f"wardlib: {exc}", file=sys.stderr)
+        print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     ok = len(summary.results) - len(summary.failed)
     print(f"{summary.out_dir}: {ok} report(s) written, {len(summary.failed)} failed; "

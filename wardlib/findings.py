@@ -64,7 +64,14 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 class WardlibError(Exception):
-    """Base of wardlib's own errors: bad input or bad options, never a bug."""
+    """Base of wardlib's own errors: bad input or bad options, never a bug.
+
+    ``str(error)`` is the English message; ``message_vi`` the Vietnamese one (English if none given).
+    """
+
+    def __init__(self, message: str, message_vi: str | None = None):
+        super().__init__(message)
+        self.message_vi = message_vi or message
 
 
 class ContractError(WardlibError):
@@ -73,5 +80,7 @@ class ContractError(WardlibError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         errors = [f for f in findings if f.severity == "error"]
-        first = errors[0].format("en") if errors else "no errors"
-        super().__init__(f"{len(errors)} data contract error(s); first: {first}")
+        first_en = errors[0].format("en") if errors else "no errors"
+        first_vi = errors[0].format("vi") if errors else "không có lỗi"
+        super().__init__(f"{len(errors)} data contract error(s); first: {first_en}",
+                         f"{len(errors)} lỗi hợp đồng dữ liệu; lỗi đầu tiên: {first_vi}")

@@ -40,13 +40,10 @@ class PeriodError(WardlibError, ValueError):
         self.text = text
         super().__init__(
             f"'{text}' is not a period: write YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 or YYYY-MM "
-            "(e.g. 2024-H1 for the first six months of 2024, 2024-06 for June 2024)"
+            "(e.g. 2024-H1 for the first six months of 2024, 2024-06 for June 2024)",
+            f"'{text}' không phải kỳ báo cáo: hãy viết YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 hoặc YYYY-MM "
+            "(ví dụ 2024-H1 cho 6 tháng đầu năm 2024, 2024-06 cho tháng 6/2024)",
         )
-
-    message_vi = property(
-        lambda self: f"'{self.text}' không phải kỳ báo cáo: hãy viết YYYY, YYYY-H1, YYYY-H2, "
-        "YYYY-Q1..Q4 hoặc YYYY-MM (ví dụ 2024-H1 cho 6 tháng đầu năm 2024, 2024-06 cho tháng 6/2024)"
-    )
 
 
 @dataclass(frozen=True)

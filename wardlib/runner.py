@@ -63,7 +63,9 @@ def plan_units(data: Dataset, period: Period, requested: list[str] | None) -> li
     unknown = [u for u in requested if u not in with_data]
     if unknown:
         raise WardlibError(
-            f"no data for unit(s) {', '.join(unknown)} in {period}; units with data: {', '.join(with_data) or 'none'}")
+            f"no data for unit(s) {', '.join(unknown)} in {period}; units with data: {', '.join(with_data) or 'none'}",
+            f"không có số liệu của đơn vị {', '.join(unknown)} trong kỳ {period}; "
+            f"các đơn vị có số liệu: {', '.join(with_data) or 'không có'}")
     return list(dict.fromkeys(requested))
 
 
@@ -76,13 +78,15 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
     try:
         p = Period.parse(period) if period else data.latest_period()
     except PeriodError as exc:
-        raise WardlibError(str(exc)) from None
+        raise WardlibError(str(exc), exc.message_vi) from None
     if str(p) not in set(data.periods.index):
-        raise WardlibError(f"no data for period {p}; periods in the data: {', '.join(data.periods.index)}")
+        raise WardlibError(f"no data for period {p}; periods in the data: {', '.join(data.periods.index)}",
+                           f"không có số liệu cho kỳ {p}; các kỳ có số liệu: {', '.join(data.periods.index)}")
     codes = plan_units(data, p, units)
     for code in codes:
         if not _SAFE_CODE.match(code):
-            raise WardlibError(f"unit code {code!r} cannot be used as a file name")
+            raise WardlibError(f"unit code {code!r} cannot be used as a file name",
+                               f"mã đơn vị {code!r} không dùng được làm tên tệp")
     nb_path = notebooks_dir() / f"{notebook}.py"
     nb = read_notebook(nb_path)
     folder = Path(out_dir) / str(p)

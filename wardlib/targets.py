@@ -33,13 +33,10 @@ class TargetError(WardlibError, ValueError):
         self.text = text
         super().__init__(
             f"'{text}' is not a target: write a plain number with a dot for decimals and no "
-            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)"
+            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)",
+            f"'{text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu phân cách nghìn), "
+            "có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)",
         )
-
-    message_vi = property(
-        lambda self: f"'{self.text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu "
-        "phân cách nghìn), có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)"
-    )
 
 
 @dataclass(frozen=True)
