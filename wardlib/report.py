@@ -129,7 +129,10 @@ class WardReport:
         table = build_table(data)
         if data.units.version_at(str(unit_code), p.end) is None and data.units.version_at(str(unit_code), p.start) is None:
             raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
-        return cls(data, table, str(unit_code), p, lang)
+        report = cls(data, table, str(unit_code), p, lang)
+        if report.rows.empty:
+            raise WardlibError(f"no data for unit {unit_code!r} in {p} in {data.root}")
+        return report
 
     # -- data views -----------------------------------------------------------
     @property
