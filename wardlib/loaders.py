@@ -194,8 +194,9 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         series = raw[col] if col in raw.columns else pd.Series("", index=raw.index)
         obs[col], fs = parse_numbers(series, file=obs["file"], column=col, rows=obs["row"], context=ctx)
         findings.extend(fs)
-    text = raw["reported_pct"].astype("string").str.strip() if "reported_pct" in raw.columns else obs["status"]
-    obs["reported_decimals"] = text.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64")
+    # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
+    stated = text_column(raw, "reported_pct")
+    obs["reported_decimals"] = stated.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64")
 
     # Targets: parse each distinct text once.
     parsed: dict[str, tuple[str | None, float] | None] = {}

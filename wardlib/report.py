@@ -127,9 +127,9 @@ class WardReport:
         data = load_dataset(data_dir or default_data_dir())
         p = Period.parse(period) if period else data.latest_period()
         table = build_table(data)
-        if data.units.version_at(str(unit_code), p.end) is None and data.units.version_at(str(unit_code), p.start) is None:
-            raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
         report = cls(data, table, str(unit_code), p, lang)
+        if report.unit is None:
+            raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
         if report.rows.empty:
             raise WardlibError(f"no data for unit {unit_code!r} in {p} in {data.root}")
         return report
@@ -147,9 +147,10 @@ class WardReport:
 
     @property
     def unit(self) -> pd.Series:
-        return self.data.units.version_at(self.unit_code, self.period.end) \
-            if self.data.units.version_at(self.unit_code, self.period.end) is not None \
-            else self.data.units.version_at(self.unit_code, self.period.start)
+        """The version of the unit valid at the period's end (or, if it ended within it, at its start)."""
+        units = self.data.units
+        version = units.version_at(self.unit_code, self.period.end)
+        return version if version is not None else units.version_at(self.unit_code, self.period.start)
 
     def peers(self) -> pd.DataFrame:
         """Rows of the period for the units sharing this unit's parent (including this one)."""
