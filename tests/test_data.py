@@ -93,3 +93,9 @@ def test_crosswalk_knows_phuong_cao_lanh_was_formed_from_nine_whole_units():
     assert sorted(whole["old_code"]) == ["29869", "29872", "29875", "29878", "29890", "29892", "29893",
                                          "29896", "29899"]
     assert adminunits.province_successors()["87"] == "82"
+
+
+def test_ranks_are_a_permutation_in_every_period(data):
+    obs = data.observations
+    for period, grp in obs[obs["indicator"] == "admin_reform_rank"].groupby("period", observed=True):
+        assert sorted(grp["value"]) == list(range(1, len(grp) + 1)), period

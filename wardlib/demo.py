@@ -68,7 +68,7 @@ def synthetic_observations(
             frame.loc[undone, "status"] = rng.choice(DEMO_STATUSES, int(undone.sum()))
             frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
-    out = _rank(out, cat)
+    out = _rank(out, cat, existing)
     out = _finish(out, cat)
     if existing is not None and len(existing):
         have = pd.MultiIndex.from_frame(existing[KEY].astype(str))
@@ -100,8 +100,12 @@ def _respect_breakdowns(frame: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     return f.reset_index()
 
 
-def _rank(out: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    """Rank lines are made consistent: rank 1 is the best value of the paired score line."""
+def _rank(out: pd.DataFrame, cat: pd.DataFrame, existing: pd.DataFrame | None) -> pd.DataFrame:
+    """Rank lines are made consistent: the best paired score gets the best free place.
+
+    Places a real unit already holds in ``existing`` (Phường 4 ranked 1st) stay
+    its own; the demo units share the others in the order of their scores.
+    """
     ranks = cat.index[cat["kind"].eq("rank")]
     scores = cat.index[cat["kind"].eq("score")]
     for rank in ranks:
@@ -109,9 +113,16 @@ def _rank(out: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
         if score is None:
             continue
         for period, grp in out[out["indicator"].eq(score)].groupby("period"):
-            order = grp.set_index("unit_code")["value"].rank(ascending=False, method="min")
+            taken = set()
+            if existing is not None and len(existing):
+                real = existing[(existing["indicator"].astype(str) == rank) & (existing["period"].astype(str) == period)]
+                taken = set(real["value"].dropna().astype(int))
+                grp = grp[~grp["unit_code"].isin(set(real["unit_code"].astype(str)))]
+            free = [r for r in range(1, len(grp) + len(taken) + 1) if r not in taken]
+            order = grp.set_index("unit_code")["value"].rank(ascending=False, method="first").astype(int)
+            place = order.map(lambda k: free[k - 1])
             sel = out["indicator"].eq(rank) & out["period"].eq(period)
-            out.loc[sel, "value"] = out.loc[sel, "unit_code"].map(order).to_numpy()
+            out.loc[sel, "value"] = out.loc[sel, "unit_code"].map(place).to_numpy()
     return out
 
 
