@@ -77,30 +77,38 @@ def plotly_js() -> str:
 
 
 @lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The CSS every wardlib page embeds (reports and index pages alike)."""
+    return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+
+
+def timestamp(when: datetime | None = None) -> str:
+    """Local time as page headers show it: ``2026-11-28 08:24 +0000``."""
+    return (when or datetime.now(timezone.utc).astimezone()).strftime("%Y-%m-%d %H:%M %z")
+
+
+@lru_cache(maxsize=1)
 def _exporter():
     from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
+    # Hidden cells are dropped by strip_parameters before export, so no tag preprocessor is needed.
     exporter = HTMLExporter(template_name="wardlib", extra_template_basedirs=[str(TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
-    exporter.register_preprocessor(remove, enabled=True)
     return exporter
 
 
 def export_html(nb: nbformat.NotebookNode, page: PageInfo, *, generated: datetime | None = None) -> str:
     """The report page of an executed notebook, self-contained."""
     nb = strip_parameters(nb)
-    generated = generated or datetime.now(timezone.utc).astimezone()
     vi = page.lang == "vi"
     resources = {"wardlib": {
         "lang": page.lang, "version": __version__, "title": page.title,
-        "css": (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+        "css": stylesheet(),
         "plotly_js": plotly_js(),
         "unit_label": page.unit_label, "period_label": page.period_label,
-        "generated_label": ("Lập lúc " if vi else "Generated ") + generated.strftime("%Y-%m-%d %H:%M %z"),
+        "generated_label": ("Lập lúc " if vi else "Generated ") + timestamp(generated),
         "version_label": ("Phiên bản dữ liệu " if vi else "Data version ") + page.data_version,
     }}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)

@@ -154,9 +154,9 @@ class WardReport:
 
     def peers(self) -> pd.DataFrame:
         """Rows of the period for the units sharing this unit's parent (including this one)."""
-        units = self.data.units.children(self.unit["parent_code"], self.period.end)
         tb = self.table
-        return tb[(tb["period"] == str(self.period)) & tb["unit_code"].isin(units["code"])]
+        peers = self.data.units.peers(self.unit_code, self.period.end) + [self.unit_code]
+        return tb[(tb["period"] == str(self.period)) & tb["unit_code"].isin(peers)]
 
     def _name(self, r) -> str:
         return r["name_en"] if self.lang == "en" else r["name_vi"]

@@ -25,7 +25,7 @@ from wardlib.loaders import Dataset, load_dataset
 from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
 from wardlib.periods import Period, PeriodError
-from wardlib.render import PageInfo, execute, export_html, read_notebook
+from wardlib.render import PageInfo, execute, export_html, read_notebook, stylesheet, timestamp
 
 _SAFE_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")  # unit codes become file names
 
@@ -103,10 +103,8 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
 
 def shows_synthetic(data: Dataset, code: str, period: Period) -> bool:
     """Whether a unit's report shows demo data: its own rows or those of the units it is compared with."""
-    v = data.units.version_at(code, period.end)
-    peers = set(data.units.children(v["parent_code"], period.end)["code"]) if v is not None else set()
     obs = data.observations
-    rows = obs[(obs["period"] == str(period)) & obs["unit_code"].isin(peers | {code})]
+    rows = obs[(obs["period"] == str(period)) & obs["unit_code"].isin(data.units.peers(code, period.end) + [code])]
     return bool(rows["synthetic"].any())
 
 
@@ -117,8 +115,8 @@ def _render_unit(nb, data: Dataset, data_dir: Path, code: str, period: Period, l
     try:
         params = {"unit_code": code, "period": str(period), "data_dir": str(data_dir.resolve()), "lang": lang}
         done = execute(nb, params)
-        parent = data.units.version_at(code, period.end)
-        parent_name = data.units.name(parent["parent_code"], period.end) if parent is not None else ""
+        version = data.units.version_at(code, period.end)
+        parent_name = data.units.name(version["parent_code"], period.end) if version is not None else ""
         page = PageInfo(title=f"{name} — {period.label(lang)}", lang=lang,
                         unit_label=f"{name} ({code}), {parent_name}", period_label=period.label(lang).capitalize(),
                         data_version=data.version)
@@ -172,9 +170,8 @@ def index_page(data: Dataset, period: Period, summary: RunSummary, lang: str) ->
         parent = data.units.name(v["parent_code"], period.end) if v is not None else ""
         units.append({"code": r.unit_code, "name": r.name, "parent": parent, "ok": r.status == "ok",
                       "status": t[r.status], "href": r.output, "error": r.error or "", "synthetic": r.synthetic})
-    now = datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %z")
     return _env.get_template("index_page.html.j2").render(
         lang=lang, version=__version__, title=t["title"], period_label=period.label(lang).capitalize(),
-        css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"), head=t["head"], units=units,
+        css=stylesheet(), head=t["head"], units=units,
         banner=t["banner"], synthetic=t["synthetic"] if any(u["synthetic"] for u in units) else "",
-        generated=f"{t['generated']} {now}", version_label=f"{t['version']} {summary.data_version}")
+        generated=f"{t['generated']} {timestamp()}", version_label=f"{t['version']} {summary.data_version}")

@@ -58,6 +58,13 @@ class UnitTable:
         ts = pd.Timestamp(when)
         return t[(t["parent_code"] == code) & (t["valid_from"] <= ts) & (t["valid_to"] >= ts)].sort_values("code")
 
+    def peers(self, code: str, when: date | pd.Timestamp) -> list[str]:
+        """Codes of the units sharing ``code``'s parent on ``when``, ``code`` included (its neighbours)."""
+        version = self.version_at(code, when)
+        if version is None:
+            return []
+        return self.children(version["parent_code"], when)["code"].tolist()
+
     def match_periods(self, keys: pd.DataFrame) -> pd.Series:
         """For rows with ``unit_code``, ``start``, ``end``: whether a version of the unit overlaps the period."""
         t = self.table[["code", "valid_from", "valid_to"]]
