@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.wardlib-installed
 
 # Extra arguments for `wardlib run`, e.g. make report ARGS="--unit 29872"
 ARGS ?=
+# The embedded data's periods to render: the seed report's half-year (real
+# figures for Phường 4) and the latest, after the 2025 reorganisation (demo).
+PERIODS ?= 2024-H1 2026-H1
 
 .PHONY: report test lab validate clean
 
@@ -20,7 +23,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/wardlib run $(ARGS)
+	for p in $(PERIODS); do $(BIN)/wardlib run --period $$p $(ARGS) || exit $$?; done
 
 validate: $(STAMP)
 	$(BIN)/wardlib validate $(ARGS)

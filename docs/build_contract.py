@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import wardlib.catalog as catalog
+import wardlib.crosswalk as crosswalk
 import wardlib.loaders as loaders
 import wardlib.periods as periods
 import wardlib.targets as targets
@@ -14,9 +15,10 @@ OUT = Path(__file__).resolve().parent / "data-contract.md"
 def build() -> str:
     doc = ["# The data contract", "",
            "This page is generated from the docstrings of `wardlib.loaders`, `wardlib.catalog`, `wardlib.units`,",
-           "`wardlib.periods` and `wardlib.targets` (`python docs/build_contract.py`); the loaders enforce it.", ""]
+           "`wardlib.crosswalk`, `wardlib.periods` and `wardlib.targets` (`python docs/build_contract.py`); the loaders enforce it.", ""]
     for title, mod in (("Dataset folder and observations", loaders), ("indicators.csv — the catalog", catalog),
-                       ("units.csv — administrative units", units), ("Periods", periods), ("Targets", targets)):
+                       ("units.csv — administrative units", units),
+                       ("crosswalk.csv — the 2025 reorganisation", crosswalk), ("Periods", periods), ("Targets", targets)):
         doc += [f"## {title}", "", "```text", mod.__doc__.strip(), "```", ""]
     doc += ["## Numbers", "",
             "Numbers are plain machine numbers: a dot for decimals, no thousands separators (`5137820843`,",

@@ -26,11 +26,12 @@ unit_code: str = "29872"  # mã đơn vị trong units.csv, ví dụ 29872 là P
 period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất của dữ liệu
 data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu đi kèm wardlib
 lang: str = "vi"  # ngôn ngữ báo cáo: vi hoặc en
+analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để trống: tính từ dữ liệu
 
 # %%
 from wardlib.report import WardReport, show_figure
 
-report = WardReport.open(data_dir, unit_code, period, lang)
+report = WardReport.open(data_dir, unit_code, period, lang, analysis)
 report.header()
 
 # %%

@@ -112,5 +112,5 @@ def rendered(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("reports")
     before = tree_hash(default_data_dir())
-    code = main(["run", "--unit", "29872", "--unit", "29875", "--out", str(out)])
+    code = main(["run", "--period", "2024-H1", "--unit", "29872", "--unit", "29875", "--out", str(out)])
     return {"exit": code, "dir": out / "2024-H1", "data_hash_before": before}

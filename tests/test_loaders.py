@@ -145,5 +145,6 @@ def test_overlapping_unit_versions_are_refused(make_dataset):
 def test_embedded_dataset_meets_the_contract(embedded_data):
     data = load_dataset(embedded_data)
     assert data.findings == []
-    assert str(data.latest_period()) == "2024-H1"
-    assert {"2023-H1", "2023", "2024-H1", "2024-06"} == set(data.periods.index)
+    assert str(data.latest_period()) == "2026-H1"  # demo data for the units formed in July 2025
+    assert {"2023-H1", "2023", "2024-H1", "2024-06", "2024-H2", "2025-H1", "2025-H2", "2026-H1"} == set(
+        data.periods.index)

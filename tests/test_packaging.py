@@ -30,7 +30,7 @@ def test_environment_yml_matches_pyproject():
 
 def test_ward_report_parameters_are_typed_and_documented():
     params = notebook_parameters(read_notebook(notebooks_dir() / "ward_report.py"))
-    assert set(params) == {"unit_code", "period", "data_dir", "lang"}
+    assert set(params) == {"unit_code", "period", "data_dir", "lang", "analysis"}
     assert all(p["inferred_type_name"] == "str" for p in params.values())
     assert params["unit_code"]["default"] == '"29872"'
     assert all(p["help"] for p in params.values())

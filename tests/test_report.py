@@ -36,7 +36,7 @@ def test_charts_compare_with_the_units_of_the_same_parent(vi):
 @pytest.mark.parametrize("args,match", [
     (("29872", "2024-H1", "fr"), "lang"),
     (("99999", "2024-H1", "vi"), "does not exist"),
-    (("29869", "2026-H1", "vi"), "no data"),  # Phường Cao Lãnh exists then, but has no data
+    (("29869", "2026-Q3", "vi"), "no data"),  # Phường Cao Lãnh exists then, but has no data
 ])
 def test_parameters_are_checked_before_anything_is_drawn(args, match):
     with pytest.raises(WardlibError, match=match):

@@ -72,7 +72,7 @@ def test_demo_data_is_labelled_on_every_report_that_shows_it(rendered):
 
 
 def test_data_is_escaped_not_injected(hostile_data, tmp_path):
-    code = main(["run", "--data", str(hostile_data), "--unit", "29872", "--out", str(tmp_path)])
+    code = main(["run", "--data", str(hostile_data), "--period", "2024-H1", "--unit", "29872", "--out", str(tmp_path)])
     assert code == 0
     html = (tmp_path / "2024-H1" / "29872.html").read_text(encoding="utf-8")
     assert "<script>alert(" not in html and "<img src=x" not in html

@@ -18,6 +18,10 @@ numerator      for a rate: code of the numerator …
 denominator    … and of the denominator
 factor         for a rate: 1, 100, 1000, 10000 or 100000 (default 100)
 commitment     item number in the commitments appendix ("Bản cam kết hành động")
+pace           calendar | seasonal — how the share of an annual target due by a
+               period's end is judged (default calendar; see wardlib.calc)
+on_track_at    progress from which a line is on track (default 0.95)
+off_track_below  progress under which a line is off track (default 0.6)
 =============  ===========================================================
 
 The catalog's row order is the order reports show the indicators in.
@@ -29,16 +33,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from wardlib.calc import THRESHOLDS
 from wardlib.findings import Finding
 from wardlib.numbers import parse_numbers
 from wardlib.tables import RawTable, check_allowed, check_columns, text_column
 
 REQUIRED = ("code", "name_vi", "unit", "section")
 OPTIONAL = ("name_en", "kind", "direction", "aggregation", "decimals", "parent", "breakdown",
-            "numerator", "denominator", "factor", "commitment")
+            "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below")
 KINDS = ("count", "amount", "percent", "score", "rank", "ratio")
 DIRECTIONS = ("up", "down", "none")
 AGGREGATIONS = ("sum", "last", "mean", "none")
+PACES = ("calendar", "seasonal")
 FACTORS = (1, 100, 1000, 10000, 100000)
 
 DEFAULT_AGGREGATION = {"count": "sum", "amount": "sum", "percent": "none", "score": "none",
@@ -103,6 +109,19 @@ def build_catalog(raw: RawTable, sections: RawTable | None) -> Catalog | None:
     out.loc[out["direction"].eq(""), "direction"] = out["kind"].map(lambda k: "down" if k == "rank" else "up")
     out["aggregation"] = out["aggregation"].where(out["aggregation"].isin(AGGREGATIONS), "")
     out.loc[out["aggregation"].eq(""), "aggregation"] = out["kind"].map(DEFAULT_AGGREGATION)
+
+    pace = check_allowed(raw, "pace", PACES, "contract.catalog") if "pace" in f else out["pace"]
+    out["pace"] = pace.where(pace.isin(PACES), "calendar")
+    for col, default in THRESHOLDS.items():
+        share, fs = parse_numbers(out[col], file=raw.file, column=col, rows=out["_row"])
+        raw.findings.extend(fs)
+        bad = share.notna() & ~share.between(0, 2)
+        for i in out.index[bad]:
+            err(i, col, f"'{col}' là một tỷ số từ 0 đến 2 (ví dụ 0.95).", f"'{col}' is a ratio from 0 to 2 (e.g. 0.95).")
+        out[col] = share.where(~bad).fillna(default)
+    for i in out.index[out["on_track_at"] < out["off_track_below"]]:
+        err(i, "on_track_at", "'on_track_at' không được nhỏ hơn 'off_track_below'.",
+            "'on_track_at' must not be below 'off_track_below'.")
 
     decimals, fs = parse_numbers(out["decimals"], file=raw.file, column="decimals", rows=out["_row"])
     raw.findings.extend(fs)

@@ -28,12 +28,16 @@ def synthetic_observations(
     *,
     seed: int,
     existing: pd.DataFrame | None = None,
+    sizes: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Demo observations for ``unit_codes`` × ``periods``, shaped on ``template``.
 
     ``template`` holds one real unit's rows for one half-year period
     (columns indicator, value, target, reported_pct, status, unit). Keys
     present in ``existing`` are skipped, so real figures are never shadowed.
+    Each unit's size relative to the template is drawn at random unless
+    ``sizes`` fixes it (the template unit itself is 1; a merged unit the sum
+    of its predecessors).
     """
     rng = np.random.default_rng(seed)
     cat = catalog.table
@@ -43,7 +47,7 @@ def synthetic_observations(
     agg = cat.loc[base.index, "aggregation"]
     decimals = cat.loc[base.index, "decimals"]
     frames = []
-    sizes = dict(zip(unit_codes, rng.lognormal(0.0, 0.35, len(unit_codes))))
+    sizes = {**dict(zip(unit_codes, rng.lognormal(0.0, 0.35, len(unit_codes)))), **(sizes or {})}
     for period_text in periods:
         period = Period.parse(period_text)
         # A year report covers about twice what a half-year does; earlier years were a little smaller.

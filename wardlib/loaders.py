@@ -5,6 +5,7 @@ A dataset is a folder::
     indicators.csv      the indicator catalog            (see wardlib.catalog)
     sections.csv        optional: report section titles  (code, title_vi, title_en)
     units.csv           administrative units             (see wardlib.units)
+    crosswalk.csv       optional: old → new units of the 2025 reform (see wardlib.crosswalk)
     observations/       one or more .csv / .xlsx / .parquet files, long format
 
 Observation columns — one row per (``unit_code``, ``period``, ``indicator``):
@@ -37,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from wardlib.catalog import Catalog, build_catalog
+from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
 from wardlib.numbers import parse_numbers
 from wardlib.periods import Period, PeriodError, latest, period_table
@@ -60,6 +62,7 @@ class Dataset:
     periods: pd.DataFrame  # one row per period in the data: year, kind, number, start, end, months
     version: str  # short hash of every input file: changes whenever the data changes
     findings: list[Finding] = field(default_factory=list)  # warnings that did not stop loading
+    crosswalk: pd.DataFrame | None = None  # old_code, new_code, whole (see wardlib.crosswalk)
 
     def latest_period(self) -> Period:
         """The period of the data that ends last (the longest of those ending the same day)."""
@@ -77,7 +80,8 @@ class Dataset:
 
 def input_files(root: Path) -> list[Path]:
     """Every file a dataset consists of, in a stable order."""
-    files = [root / n for n in ("indicators.csv", "sections.csv", "units.csv") if (root / n).is_file()]
+    files = [root / n for n in ("indicators.csv", "sections.csv", "units.csv", "crosswalk.csv")
+             if (root / n).is_file()]
     obs = root / "observations"
     if obs.is_dir():
         files += sorted(p for p in obs.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
@@ -114,7 +118,9 @@ def load_dataset(path: str | Path) -> Dataset:
     sec_raw = read_table(root / "sections.csv", root) if (root / "sections.csv").is_file() else None
     catalog = build_catalog(cat_raw, sec_raw) if cat_raw is not None and cat_raw.ok else None
     units = build_units(unit_raw) if unit_raw is not None and unit_raw.ok else None
-    for t in (cat_raw, sec_raw, unit_raw):
+    cw_raw = read_table(root / "crosswalk.csv", root) if (root / "crosswalk.csv").is_file() else None
+    crosswalk = build_crosswalk(cw_raw if cw_raw is None or cw_raw.ok else None, units.table) if units else None
+    for t in (cat_raw, sec_raw, unit_raw, cw_raw):
         if t is not None:
             findings.extend(t.findings)
 
@@ -139,7 +145,7 @@ def load_dataset(path: str | Path) -> Dataset:
     observations, periods = _check_observations(raw, catalog, units, findings)
     if has_errors(findings):
         raise ContractError(findings)
-    return Dataset(root, catalog, units, observations, periods, dataset_version(root), findings)
+    return Dataset(root, catalog, units, observations, periods, dataset_version(root), findings, crosswalk)
 
 
 def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,

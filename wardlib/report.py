@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 from wardlib import fmt
-from wardlib.analysis import build_table
+from wardlib.analysis import build_table, read_table
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset, load_dataset
 from wardlib.paths import default_data_dir
@@ -120,13 +120,22 @@ class WardReport:
 
     @classmethod
     def open(cls, data_dir: str | Path | None, unit_code: str, period: str | None = None,
-             lang: str = "vi") -> "WardReport":
-        """Load the data and check the parameters; a clear error names what to change."""
+             lang: str = "vi", analysis: str | Path | None = None) -> "WardReport":
+        """Load the data and check the parameters; a clear error names what to change.
+
+        ``analysis`` is the Parquet analysis table a batch run wrote once for
+        all units (only this unit's and its neighbours' rows are read);
+        without it the table is built here.
+        """
         if lang not in TEXT:
             raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
         data = load_dataset(data_dir or default_data_dir())
         p = Period.parse(period) if period else data.latest_period()
-        table = build_table(data)
+        if analysis:
+            peers = data.units.peers(str(unit_code), p.end) or data.units.peers(str(unit_code), p.start)
+            table = read_table(analysis, sorted({str(unit_code), *peers}))
+        else:
+            table = build_table(data)
         report = cls(data, table, str(unit_code), p, lang)
         if report.unit is None:
             raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
@@ -142,8 +151,11 @@ class WardReport:
     @property
     def rows(self) -> pd.DataFrame:
         """This unit's rows for the period, in catalog order."""
-        tb = self.table
-        return tb[(tb["unit_code"] == self.unit_code) & (tb["period"] == str(self.period))]
+        tb, unit = self.table, self.unit
+        if unit is None:
+            return tb.iloc[:0]
+        return tb[(tb["unit_code"] == self.unit_code) & (tb["unit_version"] == unit["valid_from"])
+                  & (tb["period"] == str(self.period))]
 
     @property
     def unit(self) -> pd.Series:
@@ -154,9 +166,9 @@ class WardReport:
 
     def peers(self) -> pd.DataFrame:
         """Rows of the period for the units sharing this unit's parent (including this one)."""
-        tb = self.table
-        peers = self.data.units.peers(self.unit_code, self.period.end) + [self.unit_code]
-        return tb[(tb["period"] == str(self.period)) & tb["unit_code"].isin(peers)]
+        tb, unit = self.table, self.unit
+        return tb[(tb["period"] == str(self.period)) & (tb["parent_code"] == unit["parent_code"])
+                  & (tb["level"] == unit["level"]) & tb["origin"].ne("rebuilt")]
 
     def _name(self, r) -> str:
         return r["name_en"] if self.lang == "en" else r["name_vi"]
@@ -205,7 +217,7 @@ class WardReport:
                 continue
             body = []
             for _, r in sec.iterrows():
-                note = " · ".join(x for x in (r["status"], r["note"]) if x and not r["synthetic"])
+                note = " · ".join(x for x in (r["status_text"], r["note"]) if x and not r["synthetic"])
                 body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
                     {"text": ("    " if r["parent"] else "") + self._name(r) + (" ‡" if r["synthetic"] else ""),
                      "css": "wl-name" + (" wl-child" if r["parent"] else "")},
@@ -240,7 +252,7 @@ class WardReport:
         body = []
         for _, r in rows.iterrows():
             result = self._with_unit(r, self._value(r)) if pd.notna(r["value"]) else ""
-            status = r["status"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
+            status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
             body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
                 {"text": r["commitment"], "css": "wl-stt"},
                 {"text": self._name(r) + (" ‡" if r["synthetic"] else ""), "css": "wl-name"},
@@ -305,16 +317,15 @@ _LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=40, t=60, b=40), sho
                font=dict(family="Noto Sans, Segoe UI, Arial, sans-serif", size=12))
 
 
+_STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-notmet",
+               "off_track": "wl-notmet", "deteriorating": "wl-notmet"}
+
+
 def _status_css(r) -> str:
-    met = r["target_met"]
-    if pd.isna(met):
+    """Colour class from the row's status (see wardlib.calc.classify)."""
+    if r["status"] == "no_data":
         return "wl-pending" if pd.notna(r["target_value"]) else ""
-    if bool(met):
-        return "wl-met"
-    pace = r["expected_pct"]
-    if pd.notna(pace) and pd.notna(r["achievement_pct"]) and r["achievement_pct"] >= pace:
-        return "wl-met"  # behind the year's target but on pace for this point of the year
-    return "wl-notmet"
+    return _STATUS_CSS.get(r["status"], "")
 
 
 def _met_text(r, t) -> str:

@@ -1,8 +1,9 @@
 """A batch run: one report per unit for one period, then the period's index page and manifest.
 
-``run`` loads and checks the dataset once, renders every unit's notebook,
-and writes ``OUT/<period>/<unit_code>.html``, ``OUT/<period>/index.html``
-and ``OUT/<period>/manifest.json``, each atomically. One unit failing never
+``run`` loads and checks the dataset once, builds the analysis table once
+(``OUT/analysis.parquet``, which every notebook only filters), renders every
+unit's notebook, and writes ``OUT/<period>/<unit_code>.html``,
+``OUT/<period>/index.html`` and ``OUT/<period>/manifest.json``, each atomically. One unit failing never
 stops the others: its error goes to the manifest and the run's exit status.
 """
 
@@ -20,6 +21,7 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader
 
 from wardlib import __version__
+from wardlib.analysis import build_table, write_table
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset, load_dataset
 from wardlib.outputs import write_atomic
@@ -27,6 +29,7 @@ from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
 from wardlib.periods import Period, PeriodError
 from wardlib.render import PageInfo, execute, export_html, read_notebook, stylesheet, timestamp
 
+ANALYSIS_FILE = "analysis.parquet"  # the run's analysis table, at the top of the output folder
 _SAFE_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")  # unit codes become file names
 
 
@@ -91,8 +94,9 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
     nb = read_notebook(nb_path)
     folder = Path(out_dir) / str(p)
     summary = RunSummary(str(p), folder, data.version)
+    table = write_table(build_table(data), Path(out_dir) / ANALYSIS_FILE)
     for i, code in enumerate(codes, 1):
-        result = _render_unit(nb, data, data_dir, code, p, lang, folder, shows_synthetic(data, code, p))
+        result = _render_unit(nb, data, data_dir, table, code, p, lang, folder, shows_synthetic(data, code, p))
         summary.results.append(result)
         if progress:
             progress(result, i, len(codes))
@@ -108,12 +112,13 @@ def shows_synthetic(data: Dataset, code: str, period: Period) -> bool:
     return bool(rows["synthetic"].any())
 
 
-def _render_unit(nb, data: Dataset, data_dir: Path, code: str, period: Period, lang: str, folder: Path,
-                 synthetic: bool) -> UnitResult:
+def _render_unit(nb, data: Dataset, data_dir: Path, table: Path, code: str, period: Period, lang: str,
+                 folder: Path, synthetic: bool) -> UnitResult:
     name = data.units.name(code, period.end)
     start = time.perf_counter()
     try:
-        params = {"unit_code": code, "period": str(period), "data_dir": str(data_dir.resolve()), "lang": lang}
+        params = {"unit_code": code, "period": str(period), "data_dir": str(data_dir.resolve()), "lang": lang,
+                  "analysis": str(table.resolve())}
         done = execute(nb, params)
         version = data.units.version_at(code, period.end)
         parent_name = data.units.name(version["parent_code"], period.end) if version is not None else ""
