@@ -67,85 +67,103 @@ _CARRIED = ["target", "reported_pct", "reported_decimals", "status", "unit", "no
 def build_table(data: Dataset) -> pd.DataFrame:
     """The analysis table of a dataset (see the module docstring for its columns)."""
     cat = data.catalog.table
-    units = data.units.table
+    units = data.units.table.reset_index(drop=True)
     obs = data.observations
-    base = obs.assign(unit_version=derive.unit_version(obs, units), origin="reported")
+    base = obs.drop(columns="unit_code").assign(uid=derive.assign_uid(obs["unit_code"], obs["period"], units),
+                                                origin="reported")
     aggregation = cat["aggregation"]
-    rows = _concat([base, derive.over_time(base, aggregation)])
+    rows = derive.concat_rows([base, derive.over_time(base, aggregation)])
     lin = lineage(data.crosswalk if data.crosswalk is not None else pd.DataFrame(columns=["old_code", "new_code", "whole"]))
-    rows = _concat([rows, derive.rebuild_history(rows, aggregation, units, lin, REFORM_DATE)])
-    rows = _concat([rows, derive.over_hierarchy(rows, aggregation, units)])
+    rows = derive.concat_rows([rows, derive.rebuild_history(rows, aggregation, units, lin, REFORM_DATE)])
+    rows = derive.concat_rows([rows, derive.over_hierarchy(rows, aggregation, units)])
     rows = _with_rates(rows, derive.compute_rates(rows, data.catalog.rates()))
-    rows = _categorise(rows)
+    rows = _sorted(_categorise(rows), cat, units)
 
     out = _labels(rows, cat, units)
-    out["status_text"] = out.pop("status").fillna("")
-    _judge(out, data, lin)
-    _breakdowns(out, cat)
-    return out.sort_values(["unit_code", "unit_version", "period_end", "period_months", "order"],
-                           kind="stable").reset_index(drop=True)
+    out["status_text"] = out.pop("status")
+    look = _Lookup(out)
+    _judge(out, data, lin, look)
+    _breakdowns(out, cat, look)
+    return out
 
 
 # -- assembling rows ---------------------------------------------------------------
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if len(frames) == 1:
-        return frames[0]
-    for f in frames:
-        for col in ("unit_code", "period", "indicator"):
-            if col in f and isinstance(f[col].dtype, pd.CategoricalDtype):
-                f[col] = f[col].astype(str)
-    return pd.concat(frames, ignore_index=True)
-
-
 def _with_rates(rows: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     """Fill rate values: a reported rate row gets the computed value, a missing one is added."""
     rows["computed"] = rows["origin"].ne("reported")
     if rates.empty:
         return rows
-    key = ["unit_code", "unit_version", "period", "indicator"]
-    for col in ("unit_code", "period", "indicator"):
-        rows[col] = rows[col].astype(str)
-    merged = rows.merge(rates, on=key, how="outer", suffixes=("", "_rate"), indicator="_m")
-    fill = merged["value"].isna() & merged["value_rate"].notna()
-    merged.loc[fill, "value"] = merged.loc[fill, "value_rate"]
-    merged.loc[fill, "computed"] = True
-    new = merged["_m"].eq("right_only")
-    merged.loc[new, "synthetic"] = merged.loc[new, "synthetic_rate"]
-    merged.loc[new, "origin"] = merged.loc[new, "parts_origin"]
-    merged.loc[new, "computed"] = True
-    merged.loc[new & merged["parts_origin"].eq("rate"), "source"] = "computed"
-    return merged.drop(columns=["value_rate", "synthetic_rate", "parts_origin", "_m"])
+    key = ["uid", "period", "indicator"]
+    is_rate = rows["indicator"].isin(rates["indicator"].unique()).to_numpy()
+    have = rows.loc[is_rate, key].astype({"period": str, "indicator": str}).reset_index(names="pos")
+    m = rates.merge(have, on=key, how="left")
+    found = m["pos"].notna()
+    pos = m.loc[found, "pos"].astype(np.int64).to_numpy()
+    fill = rows["value"].to_numpy()[pos] != rows["value"].to_numpy()[pos]  # NaN: the source gave no value
+    rows.loc[pos[fill], "value"] = m.loc[found, "value"].to_numpy()[fill]
+    rows.loc[pos[fill], "computed"] = True
+    new = m[~found]
+    added = pd.DataFrame({"uid": new["uid"].astype(np.int64), "period": new["period"], "indicator": new["indicator"],
+                          "value": new["value"], "synthetic": new["synthetic"].astype(bool),
+                          "origin": new["parts_origin"], "computed": True,
+                          "source": np.where(new["parts_origin"].eq("rate"), "computed", new["parts_origin"])})
+    for col in ("period", "indicator", "origin", "source"):
+        added[col] = added[col].astype("category")
+    return derive.concat_rows([rows, added])
 
 
 def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
-    for col, blank in (("target", ""), ("status", ""), ("unit", ""), ("note", ""), ("source", "")):
-        rows[col] = rows[col].astype("string").fillna(blank) if col in rows else pd.Series("", index=rows.index, dtype="string")
-    rows["source"] = rows["source"].where(rows["source"].ne("") | rows["origin"].eq("reported"), rows["origin"])
+    """Blanks for what derived rows lack; texts and codes as categories."""
+    for col in ("target", "status", "unit", "note", "source"):
+        if col not in rows:
+            rows[col] = ""
+        s = rows[col].astype("category")
+        rows[col] = s.cat.add_categories([""]).fillna("") if "" not in s.cat.categories else s.fillna("")
+    derived = rows["source"].eq("") & rows["origin"].ne("reported")
+    if derived.any():
+        rows["source"] = rows["source"].astype(str).where(~derived, rows["origin"].astype(str)).astype("category")
     rows["reported_decimals"] = rows["reported_decimals"].fillna(0).astype("int64")
     rows["synthetic"] = rows["synthetic"].fillna(False).astype(bool)
     rows["computed"] = rows["computed"].fillna(True).astype(bool)
     rows["row"] = rows["row"].astype("Int64")
-    for col in ("unit_code", "period", "indicator", "origin", "target_op", "file", "source"):
+    for col in ("period", "indicator", "origin", "target_op", "file"):
         rows[col] = rows[col].astype("category")
     if "coverage" not in rows:
         rows["coverage"] = np.nan
+    rows["uid"] = rows["uid"].astype(np.int64)
     return rows
 
 
-def _take(per_category: pd.Series, codes: np.ndarray) -> pd.Series | np.ndarray:
-    """Broadcast one value per category to every row (cheap: no per-row hashing)."""
-    values = per_category.to_numpy()
-    taken = values[np.where(codes < 0, 0, codes)]
-    if values.dtype == object or isinstance(per_category.dtype, pd.StringDtype):
+def _sorted(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Rows by unit code, unit version, period (by end, then length) and catalog order.
+
+    Sorted while the frame is still narrow: one unit's rows then sit together
+    in the Parquet file, and the labels added afterwards need no reordering.
+    """
+    uid = rows["uid"].to_numpy()
+    code_rank = pd.Categorical(units["code"].astype(str)).codes[uid]
+    version = units["valid_from"].to_numpy().astype("datetime64[ns]").astype(np.int64)[uid]
+    periods = [Period.parse(p) for p in rows["period"].cat.categories]
+    pcodes = rows["period"].cat.codes.to_numpy()
+    end = np.array([p.end.toordinal() for p in periods])[pcodes]
+    months = np.array([p.months for p in periods])[pcodes]
+    order = cat["order"].reindex(rows["indicator"].cat.categories).fillna(len(cat)).to_numpy()
+    index = np.lexsort([order[rows["indicator"].cat.codes.to_numpy()], months, end, version, code_rank])
+    return rows.take(index).reset_index(drop=True)
+
+
+def _take(per_category: pd.Series, codes: np.ndarray):
+    """Broadcast one value per category to every row (cheap: no per-row hashing); texts become categories."""
+    safe = np.where(codes < 0, 0, codes)
+    if per_category.dtype == object or isinstance(per_category.dtype, pd.StringDtype):
         uniq_codes, uniq = pd.factorize(per_category)
-        cat_codes = np.where(codes < 0, -1, uniq_codes[np.where(codes < 0, 0, codes)])
-        return pd.Categorical.from_codes(cat_codes, categories=pd.Index(uniq).astype(str))
-    return taken
+        return pd.Categorical.from_codes(np.where(codes < 0, -1, uniq_codes[safe]),
+                                         categories=pd.Index(uniq).astype(str))
+    return per_category.to_numpy()[safe]
 
 
 def _labels(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Catalog labels, unit names and period facts, broadcast per category."""
+    """Catalog labels, unit names and period facts, broadcast per category or per unit version."""
     codes = rows["indicator"].cat.codes.to_numpy()
     per = cat.reindex(rows["indicator"].cat.categories)
     for col in CATALOG_COLUMNS:
@@ -154,18 +172,15 @@ def _labels(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     rows["decimals"] = rows["decimals"].astype("int64")
     rows["order"] = rows["order"].astype("int64")
 
-    versions = units.drop_duplicates(["code", "valid_from"]).set_index(["code", "valid_from"])
-    uv = rows[UNIT_KEY].drop_duplicates()
-    info = versions.reindex(pd.MultiIndex.from_frame(uv))
-    uv = uv.assign(unit_name=info["name"].to_numpy(), level=info["level"].to_numpy(),
-                   parent_code=info["parent_code"].to_numpy(), unit_valid_to=info["valid_to"].to_numpy())
-    rows = rows.merge(uv, on=UNIT_KEY, how="left")
-    for col in ("unit_name", "level", "parent_code"):
-        rows[col] = rows[col].astype("category")
+    uid = rows["uid"].to_numpy()
+    for col, name in (("code", "unit_code"), ("name", "unit_name"), ("level", "level"), ("parent_code", "parent_code")):
+        rows[name] = pd.Categorical(units[col].astype(str))[uid]
+    rows["unit_version"] = units["valid_from"].to_numpy()[uid]
+    rows["unit_valid_to"] = units["valid_to"].to_numpy()[uid]
 
     pcodes = rows["period"].cat.codes.to_numpy()
     periods = [Period.parse(p) for p in rows["period"].cat.categories]
-    rows["period_kind"] = _take(pd.Series([p.kind for p in periods], dtype="string"), pcodes)
+    rows["period_kind"] = _take(pd.Series([p.kind for p in periods], dtype=object), pcodes)
     rows["period_end"] = _take(pd.Series([pd.Timestamp(p.end) for p in periods], dtype="datetime64[ns]"), pcodes)
     rows["period_months"] = _take(pd.Series([p.months for p in periods], dtype="int64"), pcodes)
     rows["year_fraction"] = _take(pd.Series([p.year_fraction for p in periods], dtype="float64"), pcodes)
@@ -173,33 +188,47 @@ def _labels(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.Da
 
 
 class _Lookup:
-    """Find, for every row, the row of the same unit version and indicator in another period.
+    """Find, for every row, the row of the same unit version in another period or for another indicator.
 
-    Keys are integers built from category codes, so a lookup over millions of
-    rows is one hash join rather than a merge of string columns.
+    Keys are integers built from the unit version id and category codes, so a
+    lookup over millions of rows is one hash probe rather than a merge of
+    string columns.
     """
 
     def __init__(self, t: pd.DataFrame):
-        self.uid = t.groupby(UNIT_KEY, observed=True, sort=False, dropna=False).ngroup().to_numpy(np.int64)
+        self.uid = t["uid"].to_numpy(np.int64)
         self.periods = list(t["period"].cat.categories)
+        self.indicators = list(t["indicator"].cat.categories)
         self.pcode = t["period"].cat.codes.to_numpy(np.int64)
         self.icode = t["indicator"].cat.codes.to_numpy(np.int64)
-        self.n_i = len(t["indicator"].cat.categories)
-        self.index = pd.Index(self._key(self.pcode))
+        self.index = pd.Index(self._key(self.pcode, self.icode))
 
-    def _key(self, pcode: np.ndarray) -> np.ndarray:
-        return (self.uid * len(self.periods) + pcode) * self.n_i + self.icode
+    def _key(self, pcode: np.ndarray, icode: np.ndarray) -> np.ndarray:
+        return (self.uid * len(self.periods) + pcode) * len(self.indicators) + icode
 
-    def positions(self, other: dict[str, str | None]) -> tuple[np.ndarray, np.ndarray]:
-        """Row positions of the period ``other[p]`` for each row (-1 where absent), and that period's code."""
-        where = {p: i for i, p in enumerate(self.periods)}
-        target = np.array([where.get(other.get(p) or "", -1) for p in self.periods], dtype=np.int64)
-        names = np.array([other.get(p) or "" for p in self.periods], dtype=object)
-        pc = target[self.pcode]
-        key = self._key(np.where(pc < 0, 0, pc))
-        pos = self.index.get_indexer(key)
-        pos[pc < 0] = -1
-        return pos, names[self.pcode]
+    @staticmethod
+    def _recode(names: list[str], other: dict[str, str | None]) -> np.ndarray:
+        where = {p: i for i, p in enumerate(names)}
+        return np.array([where.get(other.get(p) or "", -1) for p in names], dtype=np.int64)
+
+    def positions(self, periods: dict[str, str | None] | None = None,
+                  indicators: dict[str, str | None] | None = None) -> np.ndarray:
+        """Row position of the same unit version with the period ``periods[p]`` and/or the
+        indicator ``indicators[i]`` (identity where not given); -1 where there is none."""
+        pc = self._recode(self.periods, periods)[self.pcode] if periods is not None else self.pcode
+        ic = self._recode(self.indicators, indicators)[self.icode] if indicators is not None else self.icode
+        missing = (pc < 0) | (ic < 0)
+        pos = self.index.get_indexer(self._key(np.where(missing, 0, pc), np.where(missing, 0, ic)))
+        pos[missing] = -1
+        return pos
+
+
+def _period_column(look: _Lookup, mapping: dict[str, str]) -> pd.Categorical:
+    """A categorical column naming, for each row, the period ``mapping`` gives for its own."""
+    names = [mapping[p] for p in look.periods]
+    uniq = sorted(set(names))
+    where = {n: i for i, n in enumerate(uniq)}
+    return pd.Categorical.from_codes(np.array([where[n] for n in names], dtype=np.int64)[look.pcode], categories=uniq)
 
 
 def _at(series: pd.Series, pos: np.ndarray) -> np.ndarray:
@@ -207,33 +236,34 @@ def _at(series: pd.Series, pos: np.ndarray) -> np.ndarray:
     return np.where(pos >= 0, values[np.where(pos < 0, 0, pos)], np.nan)
 
 
-def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame) -> None:
+def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> None:
     """Achievement, pace, comparisons, ranks, status and the stated-percentage check, in place."""
     rates = data.catalog.rates().index
-    look = _Lookup(t)
     periods = {p: Period.parse(p) for p in look.periods}
     t["ytd_value"] = _year_to_date(t, look, periods)
     t["achievement_pct"] = calc.achievement(t["ytd_value"], t["target_value"], t["direction"], t["kind"])
     t["target_met"] = calc.target_met(t["ytd_value"], t["target_op"], t["target_value"], t["direction"])
+
+    split = t["unit_code"].isin(lin.loc[~lin["comparable"].astype(bool), "new_code"]).to_numpy() if len(lin) else False
+    pcodes = look.pcode
     for name, other in (("same_period", lambda p: p.same_period_last_year()), ("previous", lambda p: p.previous())):
-        pos, names = look.positions({k: str(other(p)) for k, p in periods.items()})
+        mapping = {k: str(other(p)) for k, p in periods.items()}
+        pos = look.positions(mapping)
         base = pd.Series(_at(t["value"], pos), index=t.index)
         diff, pct, note = calc.change(t["value"], base)
-        col = "same_period" if name == "same_period" else "previous_period"
         prefix = "" if name == "same_period" else "previous_"
-        t[col] = pd.Categorical(names)
-        t[f"{'same_period' if not prefix else 'previous'}_value"] = base
+        t["same_period" if not prefix else "previous_period"] = _period_column(look, mapping)
+        t["same_period_value" if not prefix else "previous_value"] = base
         t[f"{prefix}change_abs"], t[f"{prefix}change_pct"] = diff, pct
-        ends = pd.Series({k: pd.Timestamp(other(p).end) for k, p in periods.items()})
-        before_unit = t["period"].map(ends).astype("datetime64[ns]") < t["unit_version"]
-        split = t["unit_code"].astype(str).isin(lin.loc[~lin["comparable"].astype(bool), "new_code"]) if len(lin) else False
-        note[(base.isna() & before_unit & split & t["value"].notna()).to_numpy(dtype=bool)] = "not_comparable"
+        ends = np.array([np.datetime64(other(periods[p]).end, "ns") for p in look.periods])[pcodes]
+        before_unit = ends < t["unit_version"].to_numpy()
+        note[(base.isna() & t["value"].notna()).to_numpy() & before_unit & split] = "not_comparable"
         t[f"{prefix}note" if prefix else "change_note"] = note
 
     # Seasonal pace: last year's share of its total reached by the same point of the year.
-    pos_year, _ = look.positions({k: str(p.year - 1) for k, p in periods.items()})
-    last_total = pd.Series(_at(t["value"], pos_year), index=t.index)
-    pos_same, _ = look.positions({k: str(p.same_period_last_year()) for k, p in periods.items()})
+    last_total = pd.Series(_at(t["value"], look.positions({k: str(p.year - 1) for k, p in periods.items()})),
+                           index=t.index)
+    pos_same = look.positions({k: str(p.same_period_last_year()) for k, p in periods.items()})
     last_ytd = pd.Series(_at(t["ytd_value"], pos_same), index=t.index)
     share = (last_ytd / last_total.where(last_total.gt(0))).where(t["pace"].eq("seasonal"))
     t["expected_pct"], t["pace_basis"] = calc.expected_pace(t["year_fraction"], t["aggregation"],
@@ -242,10 +272,10 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame) -> None:
     t["status"] = calc.classify(t["value"], t["target_value"], t["target_met"], t["direction"], t["progress"],
                                 t["change_abs"], t["on_track_at"], t["off_track_below"])
 
-    score = t["achievement_pct"].where(
-        t.groupby(["parent_code", "period", "indicator"], observed=True)["achievement_pct"].transform("count").gt(0),
-        t["value"])
-    t["rank"], t["rank_of"] = calc.rank_within(score, [t["parent_code"], t["period"], t["indicator"]], t["direction"])
+    groups = [t["parent_code"], t["period"], t["indicator"]]
+    has_achievement = t.groupby(groups, observed=True)["achievement_pct"].transform("count").gt(0)
+    score = t["achievement_pct"].where(has_achievement, t["value"])
+    t["rank"], t["rank_of"] = calc.rank_within(score, groups, t["direction"])
 
     is_rate = t["indicator"].isin(rates)
     t["computed_pct"] = t["value"].where(is_rate, t["achievement_pct"])
@@ -277,7 +307,7 @@ def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) ->
             break
         earlier = np.full(len(t), np.nan)
         for mapping in before.values():
-            pos, _ = look.positions(mapping)
+            pos = look.positions(mapping)
             cand = np.where(pos >= 0, ytd[np.where(pos < 0, 0, pos)], np.nan)
             earlier = np.where(np.isnan(earlier), cand, earlier)
         filled = todo & ~np.isnan(earlier)
@@ -288,7 +318,7 @@ def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) ->
 
 
 def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    """Every complete breakdown of a total for each unit version and period: parts' sum against the total.
+    """Every breakdown of a total for each unit version and period: the parts' sum against the total.
 
     Columns: unit_code, unit_version, period, parent, breakdown, parts (how
     many lines of the breakdown have a value), expected (how many it has),
@@ -296,50 +326,52 @@ def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     part and the total are present; the tolerance is half a unit of the
     total's decimals, so rounded figures still add up).
     """
+    columns = ["uid", *UNIT_KEY, "period", "parent", "breakdown", "parts", "expected", "parts_sum", "total", "diff",
+               "holds"]
     lines = cat[cat["breakdown"].ne("")]
-    if lines.empty:
-        return pd.DataFrame(columns=[*UNIT_KEY, "period", "parent", "breakdown", "parts", "expected",
-                                     "parts_sum", "total", "diff", "holds"])
-    expected = lines.groupby(["parent", "breakdown"]).size().rename("expected")
-    parts = t[t["indicator"].isin(lines.index)][[*UNIT_KEY, "period", "indicator", "value"]].copy()
-    parts["indicator"] = parts["indicator"].astype(str)
-    parts["parent"] = parts["indicator"].map(lines["parent"])
-    parts["breakdown"] = parts["indicator"].map(lines["breakdown"])
-    g = parts.groupby([*UNIT_KEY, "period", "parent", "breakdown"], observed=True)
+    parts = t[t["indicator"].isin(lines.index)]
+    if parts.empty:
+        return pd.DataFrame(columns=columns)
+    parts = parts[["uid", *UNIT_KEY, "period", "indicator", "value"]].assign(
+        indicator=parts["indicator"].astype(str), period=parts["period"].astype(str))
+    parts = parts.assign(parent=parts["indicator"].map(lines["parent"]), breakdown=parts["indicator"].map(lines["breakdown"]))
+    g = parts.groupby(["uid", *UNIT_KEY, "period", "parent", "breakdown"], sort=False)
     out = pd.DataFrame({"parts": g["value"].count(), "parts_sum": g["value"].sum(min_count=1)}).reset_index()
-    out = out.merge(expected.reset_index(), on=["parent", "breakdown"])
-    totals = t[t["indicator"].isin(lines["parent"])][[*UNIT_KEY, "period", "indicator", "value", "decimals"]]
-    totals = totals.rename(columns={"indicator": "parent", "value": "total"})
-    totals["parent"] = totals["parent"].astype(str)
-    out["period"] = out["period"].astype(str)
-    totals = totals.assign(period=totals["period"].astype(str))
-    out = out.merge(totals, on=[*UNIT_KEY, "period", "parent"], how="left")
+    expected = lines.groupby(["parent", "breakdown"]).size().rename("expected")
+    out = out.join(expected, on=["parent", "breakdown"])
+    totals = t[t["indicator"].isin(lines["parent"].unique())]
+    totals = pd.DataFrame({"uid": totals["uid"], "period": totals["period"].astype(str),
+                           "parent": totals["indicator"].astype(str), "total": totals["value"],
+                           "decimals": totals["decimals"]})
+    out = out.merge(totals, on=["uid", "period", "parent"], how="left")
     out["diff"] = out["parts_sum"] - out["total"]
     complete = out["parts"].eq(out["expected"]) & out["total"].notna()
     tol = 0.5 * 10.0 ** (-out["decimals"].fillna(0).astype(float)) + 1e-9
     out["holds"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
     out.loc[complete, "holds"] = out.loc[complete, "diff"].abs().le(tol[complete])
-    return out.drop(columns="decimals")
+    return out[columns]
 
 
-def _breakdowns(t: pd.DataFrame, cat: pd.DataFrame) -> None:
+def _breakdowns(t: pd.DataFrame, cat: pd.DataFrame, look: _Lookup) -> None:
     """``breakdown_ok`` on totals and ``exceeds_parent`` on parts, in place."""
     checks = breakdown_table(t, cat)
-    key = [*UNIT_KEY, "period", "indicator"]
-    t_key = t[key].assign(period=t["period"].astype(str), indicator=t["indicator"].astype(str))
-    ok = checks.dropna(subset=["holds"]).groupby([*UNIT_KEY, "period", "parent"])["holds"].all()
-    ok.index = ok.index.set_names(key)
-    t["breakdown_ok"] = pd.array(ok.reindex(pd.MultiIndex.from_frame(t_key)).to_numpy(), dtype="boolean")
+    verdict = checks.dropna(subset=["holds"]).groupby(["uid", "period", "parent"])["holds"].all()
+    ok = pd.Series(pd.NA, index=t.index, dtype="boolean")
+    if len(verdict):
+        keys = pd.MultiIndex.from_arrays([look.uid, np.asarray(look.periods, dtype=object)[look.pcode],
+                                          np.asarray(look.indicators, dtype=object)[look.icode]])
+        is_total = t["indicator"].isin(cat.loc[cat["breakdown"].ne(""), "parent"].unique()).to_numpy()
+        found = verdict.reindex(keys[is_total])
+        ok[is_total] = found.to_numpy()
+    t["breakdown_ok"] = ok
 
-    has_parent = t["parent"].astype(str).ne("")
-    look = t_key.assign(value=t["value"]).set_index(key)["value"]
-    parent_key = t_key.assign(indicator=t["parent"].astype(str))[has_parent.to_numpy()]
-    parent_value = look.reindex(pd.MultiIndex.from_frame(parent_key)).to_numpy()
+    parents = cat["parent"]
+    pos = look.positions(indicators={i: parents.get(i) or None for i in look.indicators})
+    parent_value = _at(t["value"], pos)
+    value = t["value"].to_numpy(dtype=float, na_value=np.nan)
+    known = (pos >= 0) & ~np.isnan(parent_value) & ~np.isnan(value)
     exceeds = pd.Series(pd.NA, index=t.index, dtype="boolean")
-    child_value = t.loc[has_parent, "value"].to_numpy()
-    known = ~np.isnan(parent_value) & ~np.isnan(child_value)
-    sel = t.index[has_parent.to_numpy()][known]
-    exceeds[sel] = child_value[known] > parent_value[known]
+    exceeds[known] = value[known] > parent_value[known]
     t["exceeds_parent"] = exceeds
 
 

@@ -35,6 +35,9 @@ STATUSES = ("achieved", "on_track", "needs_acceleration", "off_track", "deterior
 #: The defaults follow open-sdg's progress thresholds (0.95 / 0.6).
 THRESHOLDS = {"on_track_at": 0.95, "off_track_below": 0.6}
 
+#: Why a change against a baseline is missing or partial.
+CHANGE_NOTES = ("no_baseline", "zero_baseline", "not_comparable")
+
 
 def achievement(value: pd.Series, target: pd.Series, direction: pd.Series, kind: pd.Series) -> pd.Series:
     """value / target × 100 where more is better and the target is positive; NaN elsewhere.
@@ -54,16 +57,36 @@ def target_met(value: pd.Series, op: pd.Series, target: pd.Series, direction: pd
     means "at least" where more is better and "at most" where less is better.
     NA where value or target is missing.
     """
-    op = op.astype("string").fillna("")
-    eff = op.where(op.ne(""), pd.Series(np.where(direction.eq("down"), "<=", ">="), index=op.index))
-    results = {">": value > target, ">=": value >= target, "<": value < target,
-               "<=": value <= target, "=": value == target}
-    met = pd.Series(pd.NA, index=value.index, dtype="boolean")
-    known = value.notna() & target.notna()
-    for symbol, res in results.items():
-        sel = (eff.eq(symbol) & known).to_numpy(dtype=bool)
-        met[sel] = res[sel]
-    return met
+    symbols = [">", ">=", "<", "<=", "="]
+    code = _codes(op, symbols)
+    bare = np.where(_codes(direction, ["down"]) == 0, symbols.index("<="), symbols.index(">="))
+    code = np.where(code < 0, bare, code)
+    v, t = _floats(value), _floats(target)
+    with np.errstate(invalid="ignore"):
+        met = np.select([code == 0, code == 1, code == 2, code == 3, code == 4],
+                        [v > t, v >= t, v < t, v <= t, v == t], False)
+    out = pd.array(met, dtype="boolean")
+    out[np.isnan(v) | np.isnan(t)] = pd.NA
+    return pd.Series(out, index=value.index)
+
+
+def _codes(series: pd.Series, choices: list[str]) -> np.ndarray:
+    """Position of each value in ``choices`` (-1 for anything else); cheap on categorical columns."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        per_category = pd.Index(choices).get_indexer(series.cat.categories.astype(object))
+        codes = series.cat.codes.to_numpy(np.int64)
+        return np.where(codes < 0, -1, per_category[np.where(codes < 0, 0, codes)]) if len(per_category) else \
+            np.full(len(series), -1, dtype=np.int64)
+    return pd.Index(choices).get_indexer(series.astype(object).to_numpy()).astype(np.int64)
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _labelled(codes: np.ndarray, labels: list[str], index: pd.Index) -> pd.Series:
+    """A categorical column from label positions (-1 = missing)."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=index)
 
 
 def expected_pace(year_fraction: pd.Series, aggregation: pd.Series, has_target: pd.Series,
@@ -78,15 +101,16 @@ def expected_pace(year_fraction: pd.Series, aggregation: pd.Series, has_target: 
     June. Returns the pace (NaN where none applies) and its basis:
     ``calendar`` | ``seasonal`` | NA.
     """
-    applies = aggregation.eq("sum") & has_target
-    pace = year_fraction.where(applies) * 100
-    basis = pd.Series(pd.NA, index=pace.index, dtype="string")
-    basis[applies.to_numpy(dtype=bool)] = "calendar"
+    applies = (aggregation.eq("sum") & has_target).to_numpy(dtype=bool)
+    pace = np.where(applies, _floats(year_fraction) * 100, np.nan)
+    basis = np.where(applies, 0, -1)
     if seasonal_share is not None:
-        seasonal = applies & seasonal_share.gt(0) & seasonal_share.le(1)
-        pace = pace.where(~seasonal, seasonal_share * 100)
-        basis[seasonal.to_numpy(dtype=bool)] = "seasonal"
-    return pace, basis
+        share = _floats(seasonal_share)
+        with np.errstate(invalid="ignore"):
+            seasonal = applies & (share > 0) & (share <= 1)
+        pace = np.where(seasonal, share * 100, pace)
+        basis = np.where(seasonal, 1, basis)
+    return pd.Series(pace, index=year_fraction.index), _labelled(basis, ["calendar", "seasonal"], year_fraction.index)
 
 
 def progress(achievement_pct: pd.Series, expected_pct: pd.Series) -> pd.Series:
@@ -117,22 +141,16 @@ def classify(value: pd.Series, target: pd.Series, met: pd.Series, direction: pd.
     no_target           a value without a target (and not deteriorating)
     ==================  ========================================================
     """
-    down = direction.eq("down")
-    worse = down & change_abs.gt(0)
-    has_value, has_target = value.notna(), target.notna()
-    met_true = met.fillna(False).astype(bool)
-    conditions = [
-        ~has_value,
-        has_target & met_true,
-        worse,
-        ~has_target,
-        down,
-        progress_.ge(on_track_at),
-        progress_.ge(off_track_below),
-    ]
+    down = _codes(direction, ["down"]) == 0
+    v, t, pr, ch = _floats(value), _floats(target), _floats(progress_), _floats(change_abs)
+    on, off = (np.broadcast_to(_floats(x) if isinstance(x, pd.Series) else np.float64(x), v.shape)
+               for x in (on_track_at, off_track_below))
+    met_true = met.fillna(False).to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore"):
+        conditions = [np.isnan(v), ~np.isnan(t) & met_true, down & (ch > 0), np.isnan(t), down, pr >= on, pr >= off]
     choices = ["no_data", "achieved", "deteriorating", "no_target", "off_track", "on_track", "needs_acceleration"]
-    out = np.select([c.to_numpy(dtype=bool) for c in conditions], choices, default="off_track")
-    return pd.Series(pd.Categorical(out, categories=list(STATUSES)), index=value.index)
+    code = np.select(conditions, [STATUSES.index(c) for c in choices], default=STATUSES.index("off_track"))
+    return _labelled(code, list(STATUSES), value.index)
 
 
 def change(value: pd.Series, baseline: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -145,10 +163,9 @@ def change(value: pd.Series, baseline: pd.Series) -> tuple[pd.Series, pd.Series,
     """
     diff = value - baseline
     pct = diff / baseline.where(baseline.ne(0)).abs() * 100
-    note = pd.Series(pd.NA, index=value.index, dtype="string")
-    note[(value.notna() & baseline.isna()).to_numpy(dtype=bool)] = "no_baseline"
-    note[(value.notna() & baseline.eq(0)).to_numpy(dtype=bool)] = "zero_baseline"
-    return diff, pct, note
+    v, b = _floats(value), _floats(baseline)
+    code = np.select([~np.isnan(v) & np.isnan(b), ~np.isnan(v) & (b == 0)], [0, 1], -1)
+    return diff, pct, _labelled(code, list(CHANGE_NOTES), value.index)
 
 
 def pct_check(reported: pd.Series, computed: pd.Series, decimals: pd.Series) -> pd.Series:
@@ -158,16 +175,16 @@ def pct_check(reported: pd.Series, computed: pd.Series, decimals: pd.Series) -> 
     stands for anything in [55.35, 55.45]. A figure cut rather than rounded
     (48.6 for 48.69) is ``truncated``, a rounding note rather than an error.
     """
-    tol = 0.5 * 10.0 ** (-decimals.astype(float)) + 1e-9
-    diff = (reported - computed).abs()
-    scale = 10.0 ** decimals.astype(float)
-    truncated = (np.floor(computed * scale + 1e-9) / scale - reported).abs() < 1e-9
-    out = pd.Series(pd.NA, index=reported.index, dtype="string")
-    both = (reported.notna() & computed.notna()).to_numpy(dtype=bool)
-    out[both & diff.le(tol).to_numpy(dtype=bool)] = "ok"
-    out[both & (diff.gt(tol) & truncated).to_numpy(dtype=bool)] = "truncated"
-    out[both & (diff.gt(tol) & ~truncated).to_numpy(dtype=bool)] = "mismatch"
-    return out
+    dec = decimals.to_numpy(dtype=float)
+    r, c = _floats(reported), _floats(computed)
+    tol = 0.5 * 10.0 ** (-dec) + 1e-9
+    scale = 10.0 ** dec
+    with np.errstate(invalid="ignore"):
+        close = np.abs(r - c) <= tol
+        truncated = np.abs(np.floor(c * scale + 1e-9) / scale - r) < 1e-9
+    both = ~np.isnan(r) & ~np.isnan(c)
+    code = np.select([both & close, both & truncated], [0, 1], np.where(both, 2, -1))
+    return _labelled(code, ["ok", "truncated", "mismatch"], reported.index)
 
 
 def rank_within(score: pd.Series, groups: list[pd.Series], direction: pd.Series) -> tuple[pd.Series, pd.Series]:

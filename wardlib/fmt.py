@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 from babel.numbers import format_decimal
@@ -66,3 +67,12 @@ def target(op: str | None, value: float | None, unit: str, kind: str, decimals: 
         return MISSING
     symbol = {">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ ", "=": "= "}.get(op or "", "")
     return symbol + quantity(value, unit, kind, decimals, lang)
+
+
+def chart_text(text: object) -> str:
+    """Text for a plotly label or title: plotly reads a subset of HTML there, so data is escaped.
+
+    >>> chart_text("<b>Phường 4</b>")
+    '&lt;b&gt;Phường 4&lt;/b&gt;'
+    """
+    return html.escape(str(text), quote=False)

@@ -237,7 +237,8 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
                                     f"{n - MAX_FINDINGS_PER_RULE} more rows have this same problem."))
 
     obs["synthetic"] = obs["source"].str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool)
-    for col in ("unit_code", "period", "indicator", "file", "target_op"):
+    # Codes and repeated texts as categories: a national dataset has millions of rows.
+    for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
         obs[col] = obs[col].astype("category")
     periods = pt[pt.index.isin(obs["period"].astype(str))].drop(columns="text").sort_values(["end", "months"])
     cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",

@@ -12,7 +12,6 @@ output).
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,7 +269,7 @@ class WardReport:
         """Horizontal bars: achievement of each line with a target, with the expected-pace mark."""
         rows = self.rows[self.rows["achievement_pct"].notna()].iloc[::-1]
         pace = self.period.year_fraction * 100
-        names = [_label(self._name(r)) for _, r in rows.iterrows()]
+        names = [fmt.chart_text(self._name(r)) for _, r in rows.iterrows()]
         fig = go.Figure(go.Bar(
             x=rows["achievement_pct"], y=names, orientation="h",
             marker_color=[_STATUS_COLOURS[_status_css(r)] for _, r in rows.iterrows()],
@@ -291,7 +290,7 @@ class WardReport:
             own = self.rows[self.rows["achievement_pct"].notna()]
             indicator = own["indicator"].iloc[0] if len(own) else (peers["indicator"].iloc[0] if len(peers) else None)
         rows = peers[peers["indicator"] == indicator].sort_values("achievement_pct")
-        names = [_label(self.data.units.name(c, self.period.end)) + (" ‡" if s else "")
+        names = [fmt.chart_text(self.data.units.name(c, self.period.end)) + (" ‡" if s else "")
                  for c, s in zip(rows["unit_code"], rows["synthetic"])]
         fig = go.Figure(go.Bar(
             x=rows["achievement_pct"], y=names, orientation="h",
@@ -301,7 +300,7 @@ class WardReport:
         ))
         name = self.data.catalog.name(indicator, self.lang) if indicator else ""
         parent = self.data.units.name(self.unit["parent_code"], self.period.end)
-        fig.update_layout(title=_label(self.t["chart_neighbours"].format(name=name, parent=parent)),
+        fig.update_layout(title=fmt.chart_text(self.t["chart_neighbours"].format(name=name, parent=parent)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_LAYOUT)
         return fig
 
@@ -333,11 +332,6 @@ def _met_text(r, t) -> str:
     if pd.isna(met):
         return t["no_data"] if pd.notna(r["target_value"]) else ""
     return t["met"] if bool(met) else t["not_met"]
-
-
-def _label(text: str) -> str:
-    """Plotly reads a subset of HTML in labels: escape data so it shows as typed."""
-    return html.escape(str(text), quote=False)
 
 
 def _html(markup: str):
