@@ -4,12 +4,13 @@ import doctest
 
 import pytest
 
+import wardlib.explore
 import wardlib.fmt
 import wardlib.periods
 import wardlib.targets
 
 
-@pytest.mark.parametrize("module", [wardlib.fmt, wardlib.periods, wardlib.targets])
+@pytest.mark.parametrize("module", [wardlib.explore, wardlib.fmt, wardlib.periods, wardlib.targets])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -346,7 +346,7 @@ def test_summing_over_the_hierarchy_is_additive(values, more):
                              "indicator": pd.Categorical(["revenue"] * 3), "value": np.array(vals, dtype=float),
                              "target_op": pd.Categorical([None] * 3), "target_value": np.nan, "synthetic": False,
                              "origin": "reported"})
-        out = derive.over_hierarchy(rows, aggregation, units)
+        out = derive.over_hierarchy([rows], aggregation, units)
         return dict(zip(out["uid"], out["value"]))
 
     a, b = rollup(values), rollup(more)

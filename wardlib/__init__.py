@@ -8,8 +8,12 @@ The modules, each owning one concern:
 - ``catalog``    the indicator catalog (``indicators.csv``)
 - ``units``      administrative units and their hierarchy over time (``units.csv``)
 - ``adminunits`` Vietnam's official unit lists and the 2025 crosswalk, from ``vietnamadminunits``
+- ``crosswalk``  which units became which on 1 July 2025 (``crosswalk.csv``), whose history can be rebuilt
 - ``loaders``    reading a dataset folder and enforcing the data contract
-- ``analysis``   the analysis table: every observation with its computed figures
+- ``calc``       the indicator calculations: achievement, pace, status, change, rank, stated % check
+- ``derive``     rows added to the observations: rates, period totals, roll-ups, rebuilt histories
+- ``analysis``   the analysis table: every unit × period × indicator with its computed figures (Parquet)
+- ``explore``    the interactive API for JupyterLab: league tables, who is behind, trends, charts
 - ``fmt``        Vietnamese/English number and label formatting (Babel)
 - ``report``     building blocks the report notebooks call (tables, charts, banners)
 - ``render``     executing a notebook with papermill and exporting it with nbconvert

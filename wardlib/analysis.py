@@ -72,11 +72,13 @@ def build_table(data: Dataset) -> pd.DataFrame:
     base = obs.drop(columns="unit_code").assign(uid=derive.assign_uid(obs["unit_code"], obs["period"], units),
                                                 origin="reported")
     aggregation = cat["aggregation"]
-    rows = derive.concat_rows([base, derive.over_time(base, aggregation)])
+    pieces = [base, derive.over_time(base, aggregation)]
     lin = lineage(data.crosswalk if data.crosswalk is not None else pd.DataFrame(columns=["old_code", "new_code", "whole"]))
-    rows = derive.concat_rows([rows, derive.rebuild_history(rows, aggregation, units, lin, REFORM_DATE)])
-    rows = derive.concat_rows([rows, derive.over_hierarchy(rows, aggregation, units)])
-    rows = _with_rates(rows, derive.compute_rates(rows, data.catalog.rates()))
+    pieces.append(derive.rebuild_history(pieces, aggregation, units, lin, REFORM_DATE))
+    pieces.append(derive.over_hierarchy(pieces, aggregation, units))
+    pieces.append(_fill_rates(base, derive.compute_rates(pieces, data.catalog.rates())))
+    rows = derive.concat_rows(pieces)
+    del base, pieces  # the pieces are copied into `rows`: free them before the table grows wide
     rows = _sorted(_categorise(rows), cat, units)
 
     out = _labels(rows, cat, units)
@@ -88,20 +90,20 @@ def build_table(data: Dataset) -> pd.DataFrame:
 
 
 # -- assembling rows ---------------------------------------------------------------
-def _with_rates(rows: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
-    """Fill rate values: a reported rate row gets the computed value, a missing one is added."""
-    rows["computed"] = rows["origin"].ne("reported")
+def _fill_rates(base: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Give reported rate rows without a value the computed one (in place); return the rate rows to add."""
+    base["computed"] = False
     if rates.empty:
-        return rows
+        return rates
     key = ["uid", "period", "indicator"]
-    is_rate = rows["indicator"].isin(rates["indicator"].unique()).to_numpy()
-    have = rows.loc[is_rate, key].astype({"period": str, "indicator": str}).reset_index(names="pos")
+    is_rate = base["indicator"].isin(rates["indicator"].unique()).to_numpy()
+    have = base.loc[is_rate, key].astype({"period": str, "indicator": str}).reset_index(names="pos")
     m = rates.merge(have, on=key, how="left")
     found = m["pos"].notna()
     pos = m.loc[found, "pos"].astype(np.int64).to_numpy()
-    fill = rows["value"].to_numpy()[pos] != rows["value"].to_numpy()[pos]  # NaN: the source gave no value
-    rows.loc[pos[fill], "value"] = m.loc[found, "value"].to_numpy()[fill]
-    rows.loc[pos[fill], "computed"] = True
+    fill = np.isnan(base["value"].to_numpy()[pos])  # the source gave no value, only perhaps a stated %
+    base.loc[pos[fill], "value"] = m.loc[found, "value"].to_numpy()[fill]
+    base.loc[pos[fill], "computed"] = True
     new = m[~found]
     added = pd.DataFrame({"uid": new["uid"].astype(np.int64), "period": new["period"], "indicator": new["indicator"],
                           "value": new["value"], "synthetic": new["synthetic"].astype(bool),
@@ -109,7 +111,7 @@ def _with_rates(rows: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
                           "source": np.where(new["parts_origin"].eq("rate"), "computed", new["parts_origin"])})
     for col in ("period", "indicator", "origin", "source"):
         added[col] = added[col].astype("category")
-    return derive.concat_rows([rows, added])
+    return added
 
 
 def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
@@ -119,9 +121,12 @@ def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
             rows[col] = ""
         s = rows[col].astype("category")
         rows[col] = s.cat.add_categories([""]).fillna("") if "" not in s.cat.categories else s.fillna("")
-    derived = rows["source"].eq("") & rows["origin"].ne("reported")
-    if derived.any():
-        rows["source"] = rows["source"].astype(str).where(~derived, rows["origin"].astype(str)).astype("category")
+    derived = (rows["source"].eq("") & rows["origin"].ne("reported")).to_numpy()
+    if derived.any():  # a derived row's source says how it was made
+        origins = rows.loc[derived, "origin"].astype("category")
+        rows["source"] = rows["source"].cat.add_categories(
+            [o for o in origins.cat.categories if o not in rows["source"].cat.categories])
+        rows.loc[derived, "source"] = origins.to_numpy()
     rows["reported_decimals"] = rows["reported_decimals"].fillna(0).astype("int64")
     rows["synthetic"] = rows["synthetic"].fillna(False).astype(bool)
     rows["computed"] = rows["computed"].fillna(True).astype(bool)
@@ -140,16 +145,14 @@ def _sorted(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     Sorted while the frame is still narrow: one unit's rows then sit together
     in the Parquet file, and the labels added afterwards need no reordering.
     """
-    uid = rows["uid"].to_numpy()
-    code_rank = pd.Categorical(units["code"].astype(str)).codes[uid]
-    version = units["valid_from"].to_numpy().astype("datetime64[ns]").astype(np.int64)[uid]
+    # One integer per row whose order is the wanted one: unit rank, then period rank, then catalog order.
+    unit_rank = np.lexsort([units["valid_from"].to_numpy(), units["code"].astype(str).to_numpy()]).argsort()
     periods = [Period.parse(p) for p in rows["period"].cat.categories]
-    pcodes = rows["period"].cat.codes.to_numpy()
-    end = np.array([p.end.toordinal() for p in periods])[pcodes]
-    months = np.array([p.months for p in periods])[pcodes]
-    order = cat["order"].reindex(rows["indicator"].cat.categories).fillna(len(cat)).to_numpy()
-    index = np.lexsort([order[rows["indicator"].cat.codes.to_numpy()], months, end, version, code_rank])
-    return rows.take(index).reset_index(drop=True)
+    period_rank = np.array(sorted(range(len(periods)), key=lambda i: periods[i].sort_key())).argsort()
+    order = cat["order"].reindex(rows["indicator"].cat.categories).fillna(len(cat)).to_numpy(np.int64)
+    key = ((unit_rank[rows["uid"].to_numpy()] * len(periods) + period_rank[rows["period"].cat.codes.to_numpy()])
+           * (len(cat) + 1) + order[rows["indicator"].cat.codes.to_numpy()])
+    return rows.take(np.argsort(key, kind="stable")).reset_index(drop=True)
 
 
 def _take(per_category: pd.Series, codes: np.ndarray):
@@ -195,13 +198,23 @@ class _Lookup:
     string columns.
     """
 
+    #: Above this many possible keys the position map is a hash index instead of a dense array.
+    DENSE_LIMIT = 300_000_000
+
     def __init__(self, t: pd.DataFrame):
         self.uid = t["uid"].to_numpy(np.int64)
         self.periods = list(t["period"].cat.categories)
         self.indicators = list(t["indicator"].cat.categories)
         self.pcode = t["period"].cat.codes.to_numpy(np.int64)
         self.icode = t["indicator"].cat.codes.to_numpy(np.int64)
-        self.index = pd.Index(self._key(self.pcode, self.icode))
+        keys = self._key(self.pcode, self.icode)
+        size = (int(self.uid.max(initial=0)) + 1) * len(self.periods) * len(self.indicators)
+        if size <= self.DENSE_LIMIT:  # one int32 per possible key: a gather instead of a hash probe
+            self.dense = np.full(size, -1, dtype=np.int32)
+            self.dense[keys] = np.arange(len(keys), dtype=np.int32)
+            self.index = None
+        else:
+            self.dense, self.index = None, pd.Index(keys)
 
     def _key(self, pcode: np.ndarray, icode: np.ndarray) -> np.ndarray:
         return (self.uid * len(self.periods) + pcode) * len(self.indicators) + icode
@@ -212,13 +225,29 @@ class _Lookup:
         return np.array([where.get(other.get(p) or "", -1) for p in names], dtype=np.int64)
 
     def positions(self, periods: dict[str, str | None] | None = None,
-                  indicators: dict[str, str | None] | None = None) -> np.ndarray:
+                  indicators: dict[str, str | None] | None = None, rows: np.ndarray | None = None) -> np.ndarray:
         """Row position of the same unit version with the period ``periods[p]`` and/or the
-        indicator ``indicators[i]`` (identity where not given); -1 where there is none."""
-        pc = self._recode(self.periods, periods)[self.pcode] if periods is not None else self.pcode
-        ic = self._recode(self.indicators, indicators)[self.icode] if indicators is not None else self.icode
+        indicator ``indicators[i]`` (identity where not given); -1 where there is none.
+        ``rows`` limits the answer to those row positions."""
+        sel = slice(None) if rows is None else rows
+        pcode, icode = self.pcode[sel], self.icode[sel]
+        pc = self._recode(self.periods, periods)[pcode] if periods is not None else pcode
+        ic = self._recode(self.indicators, indicators)[icode] if indicators is not None else icode
         missing = (pc < 0) | (ic < 0)
-        pos = self.index.get_indexer(self._key(np.where(missing, 0, pc), np.where(missing, 0, ic)))
+        keys = (self.uid[sel] * len(self.periods) + np.where(missing, 0, pc)) * len(self.indicators) \
+            + np.where(missing, 0, ic)
+        pos = self.dense[keys].astype(np.int64) if self.dense is not None else self.index.get_indexer(keys)
+        pos[missing] = -1
+        return pos
+
+    def key_of(self, uid: np.ndarray, periods: pd.Series, indicators: pd.Series) -> np.ndarray:
+        """Row positions of explicit (uid, period, indicator) triples; -1 where absent."""
+        pc = pd.Index(self.periods).get_indexer(periods.astype(object))
+        ic = pd.Index(self.indicators).get_indexer(indicators.astype(object))
+        missing = (pc < 0) | (ic < 0)
+        keys = (uid.astype(np.int64) * len(self.periods) + np.where(missing, 0, pc)) * len(self.indicators) \
+            + np.where(missing, 0, ic)
+        pos = self.dense[keys].astype(np.int64) if self.dense is not None else self.index.get_indexer(keys)
         pos[missing] = -1
         return pos
 
@@ -272,10 +301,12 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
     t["status"] = calc.classify(t["value"], t["target_value"], t["target_met"], t["direction"], t["progress"],
                                 t["change_abs"], t["on_track_at"], t["off_track_below"])
 
-    groups = [t["parent_code"], t["period"], t["indicator"]]
-    has_achievement = t.groupby(groups, observed=True)["achievement_pct"].transform("count").gt(0)
+    # Units compete with the other units of their parent, per period and indicator.
+    group = pd.Series((t["parent_code"].cat.codes.to_numpy(np.int64) * len(look.periods) + look.pcode)
+                      * len(look.indicators) + look.icode, index=t.index)
+    has_achievement = t["achievement_pct"].notna().groupby(group).transform("any")
     score = t["achievement_pct"].where(has_achievement, t["value"])
-    t["rank"], t["rank_of"] = calc.rank_within(score, groups, t["direction"])
+    t["rank"], t["rank_of"] = calc.rank_within(score, [group], t["direction"])
 
     is_rate = t["indicator"].isin(rates)
     t["computed_pct"] = t["value"].where(is_rate, t["achievement_pct"])
@@ -302,18 +333,17 @@ def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) ->
                         for code, p in periods.items()
                         if p.first_month > 1 and (p.first_month - 1) % months == 0}
     for _ in range(12):  # each pass reaches one period further back
-        todo = np.isnan(ytd) & flow & ~np.isnan(value)
-        if not todo.any():
+        todo = np.flatnonzero(np.isnan(ytd) & flow & ~np.isnan(value))
+        if not len(todo):
             break
-        earlier = np.full(len(t), np.nan)
+        earlier = np.full(len(todo), np.nan)
         for mapping in before.values():
-            pos = look.positions(mapping)
-            cand = np.where(pos >= 0, ytd[np.where(pos < 0, 0, pos)], np.nan)
-            earlier = np.where(np.isnan(earlier), cand, earlier)
-        filled = todo & ~np.isnan(earlier)
+            pos = look.positions(mapping, rows=todo)
+            earlier = np.where(np.isnan(earlier), np.where(pos >= 0, ytd[np.where(pos < 0, 0, pos)], np.nan), earlier)
+        filled = ~np.isnan(earlier)
         if not filled.any():
             break
-        ytd = np.where(filled, value + earlier, ytd)
+        ytd[todo[filled]] = value[todo[filled]] + earlier[filled]
     return pd.Series(ytd, index=t.index)
 
 
@@ -355,14 +385,11 @@ def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
 def _breakdowns(t: pd.DataFrame, cat: pd.DataFrame, look: _Lookup) -> None:
     """``breakdown_ok`` on totals and ``exceeds_parent`` on parts, in place."""
     checks = breakdown_table(t, cat)
-    verdict = checks.dropna(subset=["holds"]).groupby(["uid", "period", "parent"])["holds"].all()
-    ok = pd.Series(pd.NA, index=t.index, dtype="boolean")
+    verdict = checks.dropna(subset=["holds"]).groupby(["uid", "period", "parent"])["holds"].all().reset_index()
+    ok = pd.array(np.full(len(t), pd.NA), dtype="boolean")
     if len(verdict):
-        keys = pd.MultiIndex.from_arrays([look.uid, np.asarray(look.periods, dtype=object)[look.pcode],
-                                          np.asarray(look.indicators, dtype=object)[look.icode]])
-        is_total = t["indicator"].isin(cat.loc[cat["breakdown"].ne(""), "parent"].unique()).to_numpy()
-        found = verdict.reindex(keys[is_total])
-        ok[is_total] = found.to_numpy()
+        pos = look.key_of(verdict["uid"].to_numpy(), verdict["period"], verdict["parent"])
+        ok[pos[pos >= 0]] = verdict["holds"].to_numpy(dtype=bool)[pos >= 0]
     t["breakdown_ok"] = ok
 
     parents = cat["parent"]

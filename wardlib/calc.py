@@ -194,11 +194,31 @@ def rank_within(score: pd.Series, groups: list[pd.Series], direction: pd.Series)
     lines with direction ``none`` get no rank. Ties share the better place
     (1, 1, 3). Rows without a score get no rank and are not counted.
     """
-    ranked = score.where(direction.isin(["up", "down"]))
-    signed = ranked.where(direction.ne("up"), -ranked)  # ascending rank of `signed`: 1 is best
-    frame = pd.DataFrame({f"g{i}": g for i, g in enumerate(groups)})
-    frame["s"] = signed
-    grouped = frame.groupby([f"g{i}" for i in range(len(groups))], observed=True, sort=False, dropna=False)["s"]
-    rank = grouped.rank(method="min", ascending=True)
-    of = grouped.transform("count").where(rank.notna())
-    return rank.astype("Float64"), of.astype("Float64")
+    way = _codes(direction, ["up", "down"])
+    s = _floats(score)
+    use = (way >= 0) & ~np.isnan(s)
+    rank = np.full(len(s), np.nan)
+    of = np.full(len(s), np.nan)
+    if use.any():
+        signed = np.where(way[use] == 0, -s[use], s[use])  # ascending order of `signed`: best first
+        group = pd.MultiIndex.from_arrays([np.asarray(g)[use] for g in groups]).codes if len(groups) > 1 \
+            else [pd.factorize(np.asarray(groups[0])[use])[0]]
+        gid = np.zeros(int(use.sum()), dtype=np.int64)
+        for codes in group:
+            gid = gid * (int(codes.max(initial=0)) + 1) + codes
+        order = np.lexsort((signed, gid))
+        g, v = gid[order], signed[order]
+        i = np.arange(len(order))
+        new_group = np.r_[True, g[1:] != g[:-1]]
+        new_value = new_group | np.r_[True, v[1:] != v[:-1]]
+        group_start = np.maximum.accumulate(np.where(new_group, i, 0))
+        tie_start = np.maximum.accumulate(np.where(new_value, i, 0))  # ties share the first place
+        starts = np.flatnonzero(new_group)
+        sizes = np.diff(np.r_[starts, len(order)])
+        sorted_rank = tie_start - group_start + 1
+        sorted_of = np.repeat(sizes, sizes)
+        r, o = np.empty(len(order)), np.empty(len(order))
+        r[order], o[order] = sorted_rank, sorted_of
+        rank[use], of[use] = r, o
+    return (pd.Series(pd.array(rank, dtype="Float64"), index=score.index),
+            pd.Series(pd.array(of, dtype="Float64"), index=score.index))

@@ -1,7 +1,8 @@
 """Rows the analysis table adds to the observations: rates, longer periods, parent units, rebuilt histories.
 
-Each function takes the rows so far and returns only the rows it adds, with
-``origin`` saying how they were made:
+Each function takes the rows so far (a list of frames: copying millions of
+rows into one frame at every step would cost more than the steps) and
+returns only the rows it adds, with ``origin`` saying how they were made:
 
 ==============  ===============================================================
 reported        as given in the observations
@@ -37,7 +38,6 @@ from wardlib.periods import Period
 
 #: Columns every derived row carries; the rest are left blank.
 CORE = ["uid", "period", "indicator", "value", "target_op", "target_value", "synthetic", "origin"]
-GROUP = ["uid", "indicator"]
 _PARTS = {"quarter": ("month",), "half": ("quarter", "month"), "year": ("half", "quarter", "month")}
 _MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 
@@ -47,7 +47,7 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate row frames keeping categorical columns categorical (categories are united)."""
     nonempty = [f for f in frames if len(f)]
     if not nonempty:
-        return frames[0] if frames else pd.DataFrame(columns=CORE)
+        return frames[0] if frames else empty()
     frames = nonempty
     if len(frames) == 1:
         return frames[0]
@@ -69,8 +69,12 @@ def concat_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def categorical(values, categories=None) -> pd.Categorical:
-    return pd.Categorical(values, categories=categories)
+def empty() -> pd.DataFrame:
+    """No rows, with the column types of derived rows."""
+    return pd.DataFrame({"uid": pd.Series(dtype=np.int64), "period": pd.Categorical([]),
+                         "indicator": pd.Categorical([]), "value": pd.Series(dtype=float),
+                         "target_op": pd.Categorical([]), "target_value": pd.Series(dtype=float),
+                         "synthetic": pd.Series(dtype=bool), "origin": pd.Series(dtype=object)})
 
 
 def _periods(series: pd.Series) -> dict[str, Period]:
@@ -125,7 +129,7 @@ def over_time(rows: pd.DataFrame, aggregation: pd.Series) -> pd.DataFrame:
     part has a value, and never where the longer period is already in ``rows``
     (reported figures win). ``sum`` adds the parts, ``last`` takes the last
     one, ``mean`` averages them; the target is the one the last part carries
-    (targets are annual).
+    (targets are annual). ``aggregation`` is indexed by every catalog code.
     """
     use = aggregation[aggregation.isin(["sum", "last", "mean"])]
     pool = rows.loc[rows["indicator"].isin(use.index), CORE[:-1]]
@@ -136,42 +140,46 @@ def over_time(rows: pd.DataFrame, aggregation: pd.Series) -> pd.DataFrame:
         containers = sorted({str(_container(p, kind)) for p in known.values() if _MONTHS[p.kind] < _MONTHS[kind]})
         for text in containers:
             c = Period.parse(text)
-            done = _keys([f[f["period"] == text] for f in frames])
+            done = pd.Index(np.concatenate([_gkey(f[f["period"] == text], aggregation) for f in frames]))
             for part_kind in _PARTS[kind]:
                 parts = [str(p) for p in _split(c, part_kind)]
                 if not all(p in known for p in parts):
                     continue
                 sub = concat_rows([f.loc[f["period"].isin(parts), CORE[:-1]] for f in frames])
-                frame = _combine(sub, parts, use)
+                frame = _combine(sub, parts, aggregation)
                 frame = frame[~frame.index.isin(done)]
                 if frame.empty:
                     continue
-                frame["period"] = text
+                done = done.append(frame.index)
+                key = frame.index.to_numpy()
+                frame = frame.assign(uid=key // len(aggregation), period=text, indicator=pd.Categorical.from_codes(
+                    key % len(aggregation), categories=aggregation.index.astype(str))).reset_index(drop=True)
                 added.append(_derived(frame, "period_total"))
-                done = done.union(frame.index)
     return concat_rows(added)
 
 
-def _keys(frames: list[pd.DataFrame]) -> pd.MultiIndex:
-    rows = pd.concat([f[GROUP] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=GROUP)
-    return pd.MultiIndex.from_arrays([rows["uid"].astype(np.int64), rows["indicator"].astype(str)], names=GROUP)
+def _gkey(frame: pd.DataFrame, aggregation: pd.Series) -> np.ndarray:
+    """An integer per (unit version, indicator): uid × catalog size + the indicator's catalog position."""
+    cat_pos = aggregation.index.get_indexer(frame["indicator"].cat.categories.astype(object))
+    return frame["uid"].to_numpy(np.int64) * len(aggregation) + cat_pos[frame["indicator"].cat.codes.to_numpy()]
 
 
 def _combine(sub: pd.DataFrame, parts: list[str], aggregation: pd.Series) -> pd.DataFrame:
-    """One row per (uid, indicator) whose parts are all there: the aggregate and the last part's target."""
-    g = sub.groupby(GROUP, sort=False, observed=True)
+    """One row per (unit version, indicator) key whose parts are all there: the aggregate and the
+    last part's target."""
+    key = _gkey(sub, aggregation)
+    g = pd.DataFrame({"value": sub["value"].to_numpy(), "synthetic": sub["synthetic"].to_numpy()}).groupby(key)
     out = pd.DataFrame({"n": g["value"].count(), "sum": g["value"].sum(), "synthetic": g["synthetic"].any()})
     out = out[out["n"].eq(len(parts))]
-    out.index = pd.MultiIndex.from_arrays([out.index.get_level_values(0).astype(np.int64),
-                                           out.index.get_level_values(1).astype(str)], names=GROUP)
-    last = sub[sub["period"] == parts[-1]]
-    last = last.set_index(pd.MultiIndex.from_arrays([last["uid"].astype(np.int64), last["indicator"].astype(str)],
-                                                    names=GROUP))[["value", "target_op", "target_value"]]
+    is_last = (sub["period"] == parts[-1]).to_numpy()
+    last = pd.DataFrame({"value": sub["value"].to_numpy()[is_last],
+                         "target_op": sub["target_op"].astype(object).to_numpy()[is_last],
+                         "target_value": sub["target_value"].to_numpy()[is_last]}, index=key[is_last])
     last = last.reindex(out.index)
-    how = aggregation.reindex(out.index.get_level_values("indicator")).to_numpy()
+    how = aggregation.to_numpy()[out.index.to_numpy() % len(aggregation)]
     out["value"] = np.select([how == "sum", how == "last", how == "mean"],
                              [out["sum"], last["value"], out["sum"] / len(parts)], np.nan)
-    out["target_op"], out["target_value"] = last["target_op"].astype("object"), last["target_value"]
+    out["target_op"], out["target_value"] = last["target_op"], last["target_value"]
     return out.drop(columns=["n", "sum"])
 
 
@@ -187,7 +195,7 @@ def _split(p: Period, kind: str) -> list[Period]:
 
 
 # -- over the hierarchy -------------------------------------------------------------------
-def over_hierarchy(rows: pd.DataFrame, aggregation: pd.Series, units: pd.DataFrame) -> pd.DataFrame:
+def over_hierarchy(rows: list[pd.DataFrame], aggregation: pd.Series, units: pd.DataFrame) -> pd.DataFrame:
     """Districts and provinces added up from the units below them, where they did not report.
 
     Communes roll up to their parent (a district before the reform, a province
@@ -201,10 +209,10 @@ def over_hierarchy(rows: pd.DataFrame, aggregation: pd.Series, units: pd.DataFra
     level = units["level"].to_numpy()
     parent = units["parent_code"].to_numpy()
     parent_cat = pd.Categorical(parent)  # indexed by uid, grouped on cheaply
-    pool = rows.loc[rows["indicator"].isin(use.index) & rows["origin"].ne("rebuilt"), CORE[:-1]]
+    pools = [f.loc[f["indicator"].isin(use.index) & f["origin"].ne("rebuilt"), CORE[:-1]] for f in rows]
     added: list[pd.DataFrame] = []
     for child_level in ("commune", "district"):
-        frames = [pool, *added]
+        frames = [*pools, *added]
         kids = concat_rows([f[level[f["uid"].to_numpy()] == child_level] for f in frames])
         kids = kids[parent[kids["uid"].to_numpy()] != ""]
         if kids.empty:
@@ -253,7 +261,7 @@ def _child_counts(frame: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
 
 
 # -- across the 2025 reorganisation ------------------------------------------------------
-def rebuild_history(rows: pd.DataFrame, aggregation: pd.Series, units: pd.DataFrame,
+def rebuild_history(rows: list[pd.DataFrame], aggregation: pd.Series, units: pd.DataFrame,
                     lineage: pd.DataFrame, reform: pd.Timestamp) -> pd.DataFrame:
     """Earlier values of post-reform units formed only of whole predecessors: their predecessors' sum.
 
@@ -273,7 +281,7 @@ def rebuild_history(rows: pd.DataFrame, aggregation: pd.Series, units: pd.DataFr
     n_pred = pred.groupby("new_uid").size()
     successor = dict(zip(pred["old_uid"].astype(np.int64), pred["new_uid"].astype(np.int64)))
     use = aggregation[aggregation.isin(["sum", "last"])].index
-    src = rows.loc[rows["indicator"].isin(use) & rows["uid"].isin(list(successor)), CORE[:-1]]
+    src = concat_rows([f.loc[f["indicator"].isin(use) & f["uid"].isin(list(successor)), CORE[:-1]] for f in rows])
     if src.empty:
         return concat_rows([])
     ends = {p: pd.Timestamp(q.end) for p, q in _periods(src["period"]).items()}
@@ -293,7 +301,7 @@ def rebuild_history(rows: pd.DataFrame, aggregation: pd.Series, units: pd.DataFr
 
 
 # -- rates ----------------------------------------------------------------------------------
-def compute_rates(rows: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+def compute_rates(rows: list[pd.DataFrame], rates: pd.DataFrame) -> pd.DataFrame:
     """Rate values (numerator / denominator × factor) for every unit version and period with both parts.
 
     Returns ``uid``, ``period``, ``indicator``, ``value``, ``synthetic`` and
@@ -305,8 +313,9 @@ def compute_rates(rows: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     out = []
     for code, rate in rates.iterrows():
         pick = ["uid", "period", "value", "synthetic", "origin"]
-        num = rows.loc[rows["indicator"] == rate["numerator"], pick].astype({"period": str, "origin": str})
-        den = rows.loc[rows["indicator"] == rate["denominator"], pick].astype({"period": str, "origin": str})
+        num, den = (pd.concat([f.loc[f["indicator"] == code, pick].astype({"period": str, "origin": str})
+                               for f in rows if len(f)], ignore_index=True)
+                    for code in (rate["numerator"], rate["denominator"]))
         both = num.merge(den, on=key, suffixes=("_n", "_d"))
         both = both[both["value_d"].gt(0) & both["value_n"].notna()]
         if both.empty:
