@@ -60,7 +60,7 @@ achievement, target_met, pct_check = calc.achievement, calc.target_met, calc.pct
 
 UNIT_KEY = ["unit_code", "unit_version"]
 CATALOG_COLUMNS = ["name_vi", "name_en", "section", "kind", "direction", "aggregation", "decimals",
-                   "parent", "breakdown", "commitment", "order", "pace", "on_track_at", "off_track_below"]
+                   "parent", "breakdown", "commitment", "order", "pace", "on_track_at", "off_track_below", "expect"]
 _CARRIED = ["target", "reported_pct", "reported_decimals", "status", "unit", "note", "source", "file", "row"]
 
 

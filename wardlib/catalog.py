@@ -22,6 +22,9 @@ pace           calendar | seasonal — how the share of an annual target due by 
                period's end is judged (default calendar; see wardlib.calc)
 on_track_at    progress from which a line is on track (default 0.95)
 off_track_below  progress under which a line is off track (default 0.6)
+expect         what every commune's half-year and year report should give:
+               ``value``, ``target`` (a value and a target) or empty (optional
+               line); the completeness and missing-target checks use it
 =============  ===========================================================
 
 The catalog's row order is the order reports show the indicators in.
@@ -40,11 +43,12 @@ from wardlib.tables import RawTable, check_allowed, check_columns, text_column
 
 REQUIRED = ("code", "name_vi", "unit", "section")
 OPTIONAL = ("name_en", "kind", "direction", "aggregation", "decimals", "parent", "breakdown",
-            "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below")
+            "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below", "expect")
 KINDS = ("count", "amount", "percent", "score", "rank", "ratio")
 DIRECTIONS = ("up", "down", "none")
 AGGREGATIONS = ("sum", "last", "mean", "none")
 PACES = ("calendar", "seasonal")
+EXPECTS = ("value", "target")
 FACTORS = (1, 100, 1000, 10000, 100000)
 
 DEFAULT_AGGREGATION = {"count": "sum", "amount": "sum", "percent": "none", "score": "none",
@@ -110,6 +114,8 @@ def build_catalog(raw: RawTable, sections: RawTable | None) -> Catalog | None:
     out["aggregation"] = out["aggregation"].where(out["aggregation"].isin(AGGREGATIONS), "")
     out.loc[out["aggregation"].eq(""), "aggregation"] = out["kind"].map(DEFAULT_AGGREGATION)
 
+    expect = check_allowed(raw, "expect", EXPECTS, "contract.catalog") if "expect" in f else out["expect"]
+    out["expect"] = expect.where(expect.isin(EXPECTS), "")
     pace = check_allowed(raw, "pace", PACES, "contract.catalog") if "pace" in f else out["pace"]
     out["pace"] = pace.where(pace.isin(PACES), "calendar")
     for col, default in THRESHOLDS.items():

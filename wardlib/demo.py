@@ -90,14 +90,28 @@ def _round(frame: pd.DataFrame, kind, decimals) -> pd.DataFrame:
 
 
 def _respect_breakdowns(frame: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    """Parents of complete breakdowns become the sum of their parts; parts never exceed their whole."""
+    """Parents of breakdowns become the sum of their parts; parts never exceed their whole.
+
+    A total with several breakdowns (dossiers by timeliness and by channel)
+    takes the first one's sum; the parts of the others are rescaled to it,
+    whole numbers kept, the rounding remainder going to the last part.
+    """
     f = frame.set_index("indicator")
     info = cat.reindex(f.index)
     complete = info[info["breakdown"].ne("") & info["parent"].isin(f.index)]
-    for (parent, _), parts in complete.groupby(["parent", "breakdown"]):
-        total = f.loc[parts.index, "value"].sum(min_count=1)
-        if pd.notna(total):
-            f.loc[parent, "value"] = total
+    for parent, lines in complete.groupby("parent", sort=False):
+        total = None
+        for _, parts in lines.groupby("breakdown", sort=False):
+            values = f.loc[parts.index, "value"]
+            if values.isna().all():
+                continue
+            if total is None:
+                total = values.sum()
+                f.loc[parent, "value"] = total
+                continue
+            scaled = (values / values.sum() * total).round() if values.sum() > 0 else values
+            scaled.iloc[-1] += total - scaled.sum()
+            f.loc[parts.index, "value"] = scaled
     partial = info[info["breakdown"].eq("") & info["parent"].isin(f.index)]
     for code, parent in partial["parent"].items():
         f.loc[code, "value"] = min(f.loc[code, "value"], f.loc[parent, "value"])
@@ -134,7 +148,10 @@ def _finish(out: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     has_target = out["target_value"].notna()
     out["target"] = np.where(has_target, out["target_op"] + out["target_value"].map(lambda v: f"{v:.15g}"), "")
     achieved = out["value"] / out["target_value"] * 100
-    stated = has_target & out["target_op"].eq("") & cat.reindex(out["indicator"])["kind"].isin(["amount"]).to_numpy()
+    # Reports state "đạt X% dự toán" of the year-to-date: only periods starting in January have it alone.
+    from_january = out["period"].map(lambda p: Period.parse(p).first_month == 1)
+    stated = (has_target & out["target_op"].eq("") & from_january
+              & cat.reindex(out["indicator"])["kind"].isin(["amount"]).to_numpy())
     out["reported_pct"] = np.where(stated & out["target_value"].gt(0), achieved.round(1), np.nan)
     out["unit"] = ""
     out["note"] = NOTE

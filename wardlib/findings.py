@@ -8,7 +8,7 @@ table, so ``wardlib validate`` and the reports show one list.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -28,6 +28,7 @@ class Finding:
     unit_code: str | None = None
     period: str | None = None
     indicator: str | None = None
+    values: dict | None = field(default=None, compare=False, hash=False)  # the numbers involved
 
     def message(self, lang: str = "vi") -> str:
         return self.message_vi if lang == "vi" else self.message_en

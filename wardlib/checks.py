@@ -1,0 +1,333 @@
+"""Consistency rules over the analysis table: wrong stated figures and implausible data, as findings.
+
+These run beside the Great Expectations suites (``wardlib.gx``) and give the
+same :class:`~wardlib.findings.Finding` records, each with the numbers
+involved (``values``). Every rule is vectorised over the whole table; only
+reported rows are judged (derived rows inherit their parts' problems).
+
+=========================  ========  ==========================================================
+rule                       severity  what it catches
+=========================  ========  ==========================================================
+check.pct_stated           error     a stated percentage its own figures do not give (83,5 % for
+                                     16.699.345 / 21.145.000 = 78,98 %); a cut rather than rounded
+                                     one (48,6 for 48,69) is only an ``info`` rounding note
+check.breakdown_sum        error     a complete breakdown that does not add up to its total
+check.part_exceeds_whole   error     a part larger than its whole
+check.target_no_result     warning   a target without a result or a status
+check.result_no_target     warning   a result without a target where the catalog expects one
+check.unit_mismatch        warning   a unit of measure in the source that contradicts the catalog
+check.outlier_peers        warning   modified z-score above 3.5 among the units of one parent
+check.outlier_time         warning   a stock more than ±33 % away from the same period last year
+check.scale_slip           warning   a value about 1,000 times its unit's or its peers' usual one
+                                     (đồng against nghìn đồng or triệu đồng)
+check.completeness         warning   a half-year or year report missing indicators the catalog
+                                     expects (``expect``); below 90 % the unit is named
+=========================  ========  ==========================================================
+
+Thresholds follow the field's defaults (WHO data-quality review, DHIS2):
+modified z-score 3.5, consistency over time ±33 %, completeness 90 %.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from wardlib import fmt
+from wardlib.analysis import breakdown_table
+from wardlib.findings import Finding
+from wardlib.loaders import Dataset
+
+MODIFIED_Z = 3.5  # Iglewicz and Hoaglin; DHIS2 and WHO use the same cut-off
+MIN_PEERS = 5  # fewer units than this say nothing about an outlier
+TIME_CHANGE = 0.33  # WHO: consistency over time ±33 %
+SCALE = (300.0, 3000.0)  # a ratio in this band (or its inverse) looks like a ×1,000 slip
+COMPLETENESS = 0.9  # WHO: 90 % of expected lines
+REPORTING_KINDS = ("half", "year")  # the reports that carry the whole catalog
+
+#: rule → severity, description (vi, en); the order reports list them in.
+RULES: dict[str, tuple[str, str, str]] = {
+    "check.pct_stated": ("error", "Tỷ lệ nêu trong báo cáo sai so với số liệu", "Stated percentage differs from the figures"),
+    "check.breakdown_sum": ("error", "Các thành phần không cộng đúng bằng tổng", "Parts do not add up to the total"),
+    "check.part_exceeds_whole": ("error", "Thành phần lớn hơn tổng", "A part exceeds its whole"),
+    "check.target_no_result": ("warning", "Có chỉ tiêu nhưng không có kết quả", "Target without a result"),
+    "check.result_no_target": ("warning", "Có kết quả nhưng thiếu chỉ tiêu", "Result without a target"),
+    "check.unit_mismatch": ("warning", "Đơn vị tính khác danh mục", "Unit of measure contradicts the catalog"),
+    "check.outlier_peers": ("warning", "Khác thường so với các đơn vị cùng cấp", "Outlier among the neighbouring units"),
+    "check.outlier_time": ("warning", "Thay đổi bất thường so với cùng kỳ", "Implausible change from the same period"),
+    "check.scale_slip": ("warning", "Nghi nhầm đơn vị (gấp khoảng 1.000 lần)", "Possible ×1,000 unit slip"),
+    "check.completeness": ("warning", "Thiếu chỉ tiêu bắt buộc", "Expected indicators missing"),
+}
+
+_UNIT_ALIASES = {"đồng": "đ", "vnd": "đ", "vnđ": "đ", "phần trăm": "%", "percent": "%"}
+
+
+def run_checks(data: Dataset, table: pd.DataFrame, period: str | None = None) -> list[Finding]:
+    """Every rule over the analysis table (or one period of it), most severe first."""
+    t = table if period is None else table[table["period"] == period]
+    rep = t[t["origin"].eq("reported")]
+    out: list[Finding] = []
+    for rule_fn in (_pct_stated, _breakdowns, _parts, _target_no_result, _result_no_target, _unit_mismatch,
+                    _outlier_peers, _outlier_time, _scale_slip):
+        out += rule_fn(rep, t, data)
+    out += _completeness_findings(completeness(t, data), data)
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: (order[f.severity], list(RULES).index(f.rule) if f.rule in RULES else 99,
+                                      f.unit_code or "", f.period or "", f.indicator or ""))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _name(r, lang: str) -> str:
+    return str(r["name_vi"] if lang == "vi" else r["name_en"])
+
+
+def _findings(rows: pd.DataFrame, rule: str, vi: Callable, en: Callable, values: Callable,
+              severity: str | None = None, column: str = "value") -> list[Finding]:
+    """One finding per row; ``vi``/``en``/``values`` build its texts and numbers from the row."""
+    sev = severity or RULES[rule][0]
+    out = []
+    for r in rows.to_dict("records"):
+        row = r.get("row")
+        out.append(Finding(
+            sev, rule, vi(r), en(r), file=str(r["file"]) if isinstance(r.get("file"), str) else None,
+            row=int(row) if row is not None and not pd.isna(row) else None, column=column,
+            unit_code=str(r["unit_code"]), period=str(r["period"]), indicator=str(r["indicator"]),
+            values={k: _plain(v) for k, v in values(r).items()}))
+    return out
+
+
+def _plain(v):
+    if isinstance(v, (np.floating, float)):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    return v
+
+
+def _pct(x, lang, d=2) -> str:
+    return fmt.percent(x, d, lang)
+
+
+def _num(x, lang) -> str:
+    return fmt.number(x, 0 if float(x).is_integer() else 2, lang)
+
+
+# -- the rules ----------------------------------------------------------------------------------------
+def _pct_stated(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    bad = rep[rep["pct_check"].isin(["mismatch", "truncated"])]
+
+    def vi(r):
+        base = (f"{_name(r, 'vi')}: báo cáo nêu {_pct(r['reported_pct'], 'vi', int(r['reported_decimals']))}, "
+                f"nhưng {_num(r['ytd_value'], 'vi')}/{_num(r['target_value'], 'vi')} là "
+                f"{_pct(r['computed_pct'], 'vi')}" if pd.notna(r["target_value"]) else
+                f"{_name(r, 'vi')}: báo cáo nêu {_pct(r['reported_pct'], 'vi', int(r['reported_decimals']))}, "
+                f"số liệu cho {_pct(r['computed_pct'], 'vi')}")
+        if r["pct_check"] == "truncated":
+            return base + " — chỉ là cắt bớt số lẻ thay vì làm tròn; nên làm tròn."
+        return base + f" — hãy sửa tỷ lệ thành {_pct(r['computed_pct'], 'vi', 1)}."
+
+    def en(r):
+        base = (f"{_name(r, 'en')}: the report states {_pct(r['reported_pct'], 'en', int(r['reported_decimals']))}, "
+                f"but {_num(r['ytd_value'], 'en')}/{_num(r['target_value'], 'en')} is {_pct(r['computed_pct'], 'en')}"
+                if pd.notna(r["target_value"]) else
+                f"{_name(r, 'en')}: the report states {_pct(r['reported_pct'], 'en', int(r['reported_decimals']))}, "
+                f"its figures give {_pct(r['computed_pct'], 'en')}")
+        if r["pct_check"] == "truncated":
+            return base + " — only cut instead of rounded; round it."
+        return base + f" — correct the percentage to {_pct(r['computed_pct'], 'en', 1)}."
+
+    mismatch = bad[bad["pct_check"].eq("mismatch")]
+    truncated = bad[bad["pct_check"].eq("truncated")]
+    values = lambda r: {"stated": r["reported_pct"], "computed": r["computed_pct"], "value": r["ytd_value"],  # noqa: E731
+                        "target": r["target_value"], "diff_points": r["pct_diff"]}
+    return (_findings(mismatch, "check.pct_stated", vi, en, values, column="reported_pct")
+            + _findings(truncated, "check.pct_stated", vi, en, values, severity="info", column="reported_pct"))
+
+
+def _breakdowns(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    checks = breakdown_table(t, data.catalog.table)
+    bad = checks[checks["holds"].eq(False).fillna(False).astype(bool)]
+    if bad.empty:
+        return []
+    cat = data.catalog.table
+    parents = t[t["origin"].eq("reported")].set_index(["uid", "period", "indicator"])[["file", "row"]]
+    where = parents.reindex(pd.MultiIndex.from_arrays([bad["uid"], bad["period"], bad["parent"]]))
+    bad = bad.assign(indicator=bad["parent"], file=where["file"].astype(object).to_numpy(),
+                     row=where["row"].to_numpy(), name_vi=cat.loc[bad["parent"], "name_vi"].to_numpy(),
+                     name_en=cat.loc[bad["parent"], "name_en"].to_numpy())
+    lines = cat[cat["breakdown"].ne("")]
+
+    def parts(r, lang):
+        codes = lines[(lines["parent"] == r["parent"]) & (lines["breakdown"] == r["breakdown"])].index
+        return " + ".join(cat.loc[c, "name_vi" if lang == "vi" else "name_en"] for c in codes)
+
+    return _findings(
+        bad, "check.breakdown_sum",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['total'], 'vi')}, nhưng {parts(r, 'vi')} = "
+                   f"{_num(r['parts_sum'], 'vi')} (lệch {_num(r['diff'], 'vi')}); sửa tổng hoặc các thành phần."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['total'], 'en')}, but {parts(r, 'en')} = "
+                   f"{_num(r['parts_sum'], 'en')} (off by {_num(r['diff'], 'en')}); correct the total or its parts."),
+        lambda r: {"total": r["total"], "parts_sum": r["parts_sum"], "diff": r["diff"], "breakdown": r["breakdown"]})
+
+
+def _parts(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    bad = rep[rep["exceeds_parent"].eq(True).fillna(False).astype(bool)]
+    if bad.empty:
+        return []
+    cat = data.catalog.table
+    look = t.set_index(["uid", "period", "indicator"])["value"]
+    whole = look.reindex(pd.MultiIndex.from_arrays([bad["uid"], bad["period"], bad["parent"].astype(str)])).to_numpy()
+    bad = bad.assign(whole=whole, whole_vi=cat.loc[bad["parent"].astype(str), "name_vi"].to_numpy(),
+                     whole_en=cat.loc[bad["parent"].astype(str), "name_en"].to_numpy())
+    return _findings(
+        bad, "check.part_exceeds_whole",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')} lớn hơn {r['whole_vi']} = {_num(r['whole'], 'vi')}; "
+                   "một phần không thể lớn hơn tổng."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')} exceeds {r['whole_en']} = {_num(r['whole'], 'en')}; "
+                   "a part cannot exceed its whole."),
+        lambda r: {"value": r["value"], "whole": r["whole"]})
+
+
+def _target_no_result(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    bad = rep[rep["target_value"].notna() & rep["value"].isna() & rep["status_text"].eq("")]
+    return _findings(
+        bad, "check.target_no_result",
+        lambda r: f"{_name(r, 'vi')}: có chỉ tiêu {r['target']} nhưng không có kết quả; ghi kết quả hoặc tình trạng.",
+        lambda r: f"{_name(r, 'en')}: target {r['target']} but no result; give the result or a status.",
+        lambda r: {"target": r["target_value"]})
+
+
+def _result_no_target(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    bad = rep[rep["expect"].eq("target") & rep["value"].notna() & rep["target_value"].isna()
+              & rep["period_kind"].isin(REPORTING_KINDS)]
+    return _findings(
+        bad, "check.result_no_target",
+        lambda r: f"{_name(r, 'vi')}: có kết quả nhưng thiếu chỉ tiêu kế hoạch năm; ghi cột target.",
+        lambda r: f"{_name(r, 'en')}: a result without the year's target; fill in the target column.",
+        lambda r: {"value": r["value"]}, column="target")
+
+
+def _norm_unit(u: pd.Series) -> pd.Series:
+    s = u.astype(str).str.strip().str.lower()
+    return s.map(lambda x: _UNIT_ALIASES.get(x, x))
+
+
+def _unit_mismatch(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    given = rep["unit"].astype(str).str.strip()
+    bad = rep[given.ne("") & _norm_unit(given).ne(_norm_unit(rep["catalog_unit"]))]
+    return _findings(
+        bad, "check.unit_mismatch",
+        lambda r: (f"{_name(r, 'vi')}: nguồn ghi đơn vị tính '{r['unit']}', danh mục là '{r['catalog_unit']}'; "
+                   "kiểm tra số liệu và sửa đơn vị tính."),
+        lambda r: (f"{_name(r, 'en')}: the source gives the unit '{r['unit']}', the catalog '{r['catalog_unit']}'; "
+                   "check the figures and correct the unit."),
+        lambda r: {"source_unit": r["unit"], "catalog_unit": r["catalog_unit"], "value": r["value"],
+                   "target": r["target_value"]}, column="unit")
+
+
+def _outlier_peers(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    pool = rep[rep["level"].eq("commune") & rep["value"].notna() & rep["kind"].isin(["count", "amount"])]
+    if pool.empty:
+        return []
+    group = [pool["parent_code"], pool["period"], pool["indicator"]]
+    g = pool.groupby(group, observed=True)["value"]
+    median = g.transform("median")
+    mad = (pool["value"] - median).abs().groupby(group, observed=True).transform("median")
+    n = g.transform("count")
+    z = 0.6745 * (pool["value"] - median) / mad.where(mad.gt(0))
+    hit = (z.abs().gt(MODIFIED_Z) & n.ge(MIN_PEERS)).to_numpy()
+    bad = pool[hit].assign(z=z[hit], median=median[hit], n=n[hit])  # (filtered: assigning to no rows adds rows)
+    return _findings(
+        bad, "check.outlier_peers",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')}, khác xa trung vị {_num(r['median'], 'vi')} của "
+                   f"{int(r['n'])} đơn vị cùng cấp (điểm z hiệu chỉnh {fmt.number(r['z'], 1, 'vi')}); kiểm tra lại số liệu."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')}, far from the median {_num(r['median'], 'en')} of "
+                   f"{int(r['n'])} neighbouring units (modified z-score {fmt.number(r['z'], 1, 'en')}); check the figure."),
+        lambda r: {"value": r["value"], "median": r["median"], "modified_z": r["z"], "units": r["n"]})
+
+
+def _outlier_time(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    bad = rep[rep["aggregation"].eq("last") & rep["same_period_value"].gt(0)
+              & (rep["change_pct"].abs() > TIME_CHANGE * 100)]
+    return _findings(
+        bad, "check.outlier_time",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')}, cùng kỳ {r['same_period']} là "
+                   f"{_num(r['same_period_value'], 'vi')} ({fmt.percent(r['change_pct'], 1, 'vi')}); "
+                   "số tồn như vậy ít khi đổi quá 33% trong một năm — kiểm tra lại."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')} against {_num(r['same_period_value'], 'en')} in "
+                   f"{r['same_period']} ({fmt.percent(r['change_pct'], 1, 'en')}); such a stock rarely moves more "
+                   "than 33% in a year — check it."),
+        lambda r: {"value": r["value"], "same_period_value": r["same_period_value"], "change_pct": r["change_pct"]})
+
+
+def _scale_slip(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
+    pool = rep[rep["kind"].eq("amount") & rep["value"].gt(0)]
+    if pool.empty:
+        return []
+    group = [pool["parent_code"], pool["period"], pool["indicator"]]
+    peers = pool.groupby(group, observed=True)["value"].transform("median")
+    n = pool.groupby(group, observed=True)["value"].transform("count")
+    reference = pool["same_period_value"].where(pool["same_period_value"].gt(0), peers.where(n.ge(3)))
+    ratio = pool["value"] / reference
+    lo, hi = SCALE
+    hit = (ratio.between(lo, hi) | ratio.between(1 / hi, 1 / lo)).to_numpy()
+    bad = pool[hit].assign(reference=reference[hit], ratio=ratio[hit])
+    return _findings(
+        bad, "check.scale_slip",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')} đ, gấp khoảng {fmt.number(r['ratio'], 0, 'vi')} lần "
+                   f"mức thường thấy ({_num(r['reference'], 'vi')} đ); có thể nhầm đồng / nghìn đồng / triệu đồng."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')} VND, about {fmt.number(r['ratio'], 0, 'en')} times "
+                   f"the usual {_num(r['reference'], 'en')} VND; đồng, thousand and million đồng may be mixed up."),
+        lambda r: {"value": r["value"], "reference": r["reference"], "ratio": r["ratio"]})
+
+
+# -- completeness ---------------------------------------------------------------------------------------
+def completeness(t: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+    """For each commune and half-year or year it reported: the expected indicators present and missing.
+
+    Columns unit_code, unit_version, period, expected, present, share, missing (a tuple of codes).
+    """
+    cat = data.catalog.table
+    expected = list(cat.index[cat["expect"].ne("")])
+    rep = t[t["origin"].eq("reported") & t["level"].eq("commune") & t["period_kind"].isin(REPORTING_KINDS)]
+    cols = ["unit_code", "unit_version", "period", "expected", "present", "share", "missing"]
+    if rep.empty or not expected:
+        return pd.DataFrame(columns=cols)
+    have = rep[rep["indicator"].isin(expected) & (rep["value"].notna() | rep["status_text"].ne(""))]
+    present = have.groupby(["unit_code", "unit_version", "period"], observed=True)["indicator"].agg(
+        lambda s: frozenset(map(str, s)))
+    keys = rep[["unit_code", "unit_version", "period"]].drop_duplicates()
+    keys = keys.assign(unit_code=keys["unit_code"].astype(str), period=keys["period"].astype(str))
+    present.index = present.index.set_levels([present.index.levels[0].astype(str), present.index.levels[1],
+                                              present.index.levels[2].astype(str)])
+    got = present.reindex(pd.MultiIndex.from_frame(keys))
+    got = [g if isinstance(g, frozenset) else frozenset() for g in got]
+    out = keys.reset_index(drop=True)
+    out["expected"] = len(expected)
+    out["present"] = [len(g) for g in got]
+    out["share"] = out["present"] / len(expected)
+    out["missing"] = [tuple(c for c in expected if c not in g) for g in got]
+    return out[cols]
+
+
+def _completeness_findings(comp: pd.DataFrame, data: Dataset) -> list[Finding]:
+    cat = data.catalog.table
+    out = []
+    for r in comp[comp["share"].lt(COMPLETENESS)].to_dict("records"):
+        names_vi = ", ".join(cat.loc[c, "name_vi"] for c in r["missing"][:8])
+        names_en = ", ".join(cat.loc[c, "name_en"] for c in r["missing"][:8])
+        more = len(r["missing"]) - 8
+        out.append(Finding(
+            "warning", "check.completeness",
+            f"báo cáo chỉ có {r['present']}/{r['expected']} chỉ tiêu bắt buộc "
+            f"({fmt.percent(r['share'] * 100, 0, 'vi')}, dưới 90%); thiếu: {names_vi}"
+            + (f" và {more} chỉ tiêu khác" if more > 0 else "") + ".",
+            f"the report gives {r['present']} of {r['expected']} expected indicators "
+            f"({fmt.percent(r['share'] * 100, 0, 'en')}, under 90%); missing: {names_en}"
+            + (f" and {more} more" if more > 0 else "") + ".",
+            unit_code=r["unit_code"], period=r["period"],
+            values={"present": r["present"], "expected": r["expected"], "share": r["share"],
+                    "missing": list(r["missing"])}))
+    return out
