@@ -27,11 +27,12 @@ period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trố
 data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu đi kèm wardlib
 lang: str = "vi"  # ngôn ngữ báo cáo: vi hoặc en
 analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để trống: tính từ dữ liệu
+findings: str = ""  # kết quả kiểm tra số liệu (findings.json) do wardlib run lập; để trống: kiểm tra tại chỗ
 
 # %%
 from wardlib.report import WardReport, show_figure
 
-report = WardReport.open(data_dir, unit_code, period, lang, analysis)
+report = WardReport.open(data_dir, unit_code, period, lang, analysis, findings)
 report.header()
 
 # %%
@@ -48,6 +49,9 @@ show_figure(report.neighbours_figure(), "chart-neighbours")
 
 # %%
 report.commitments_table()
+
+# %%
+report.data_quality()
 
 # %%
 report.footer()

@@ -8,13 +8,28 @@ from tests.conftest import OBSERVATIONS
 from wardlib.cli import main
 
 
-def test_validate_clean_embedded_data(capsys):
-    assert main(["validate"]) == 0
+def test_validate_embedded_data_finds_the_seeds_own_error(capsys):
+    assert main(["validate", "--no-gx", "--json", "--lang", "en"]) == 1  # an error: exit 1
+    found = json.loads(capsys.readouterr().out)
+    errors = [f for f in found if f["severity"] == "error"]
+    assert [(f["rule"], f["unit_code"], f["indicator"]) for f in errors] == [
+        ("check.pct_stated", "29872", "fund_disaster_prevention")]
+    assert errors[0]["values"]["stated"] == 83.5
+
+
+def test_validate_warnings_only_exits_0(make_dataset, capsys):
+    assert main(["validate", "--data", str(make_dataset()), "--no-gx"]) == 0
+    assert "0 error(s)" in capsys.readouterr().err
+
+
+def test_validate_one_period(capsys):
+    assert main(["validate", "--no-gx", "--period", "2026-H1", "--json"]) == 0  # demo period: no error
+    assert {f["period"] for f in json.loads(capsys.readouterr().out)} <= {"2026-H1", None}
 
 
 def test_validate_json_lists_findings_with_their_fields(make_dataset, capsys):
     obs = [dict(OBSERVATIONS[0], value="55,4")] + OBSERVATIONS[1:]
-    assert main(["validate", "--data", str(make_dataset(observations=obs)), "--json"]) == 1
+    assert main(["validate", "--data", str(make_dataset(observations=obs)), "--json", "--no-gx"]) == 1
     [finding] = json.loads(capsys.readouterr().out)
     assert {"severity", "rule", "unit_code", "period", "indicator", "file", "row", "message"} <= set(finding)
     assert (finding["row"], finding["column"], finding["unit_code"]) == (2, "value", "29872")

@@ -3,6 +3,7 @@
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from tests.conftest import REPO
@@ -28,11 +29,14 @@ def test_environment_yml_matches_pyproject():
     assert "-e ." in pip and "conda-forge" in env["channels"]
 
 
-def test_ward_report_parameters_are_typed_and_documented():
-    params = notebook_parameters(read_notebook(notebooks_dir() / "ward_report.py"))
-    assert set(params) == {"unit_code", "period", "data_dir", "lang", "analysis"}
+@pytest.mark.parametrize("notebook,expected", [
+    ("ward_report", {"unit_code", "period", "data_dir", "lang", "analysis", "findings"}),
+    ("data_quality", {"period", "data_dir", "lang", "findings", "docs_href"}),
+])
+def test_notebook_parameters_are_typed_and_documented(notebook, expected):
+    params = notebook_parameters(read_notebook(notebooks_dir() / f"{notebook}.py"))
+    assert set(params) == expected
     assert all(p["inferred_type_name"] == "str" for p in params.values())
-    assert params["unit_code"]["default"] == '"29872"'
     assert all(p["help"] for p in params.values())
 
 

@@ -33,6 +33,27 @@ def test_batch_succeeds_and_writes_manifest_and_index(rendered):
     assert "Dữ liệu minh họa" in index
 
 
+def test_data_checks_run_once_and_show_on_the_reports(rendered):
+    folder = rendered["dir"]
+    findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [(f["unit_code"], f["indicator"]) for f in errors] == [("29872", "fund_disaster_prevention")]
+    # the ward report ends with its unit's findings, in Vietnamese, with the place to correct
+    text = visible_text(html_of(rendered, "29872"))
+    assert "Kiểm tra số liệu" in text
+    assert "báo cáo nêu 83,5%, nhưng 16.699.345/21.145.000 là 78,98%" in text
+    assert "observations/phuong-4-2024.csv, dòng 9, cột reported_pct" in text
+    # the period's data-quality page and the GX Data Docs, linked from the index
+    quality = visible_text((folder / "data_quality.html").read_text(encoding="utf-8"))
+    assert "Tỷ lệ nêu trong báo cáo sai so với số liệu" in quality and "Phường 4" in quality
+    assert (folder / "data-docs" / "index.html").is_file()
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="data_quality.html"' in index and 'href="data-docs/index.html"' in index
+    assert "1 lỗi" in visible_text(index)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["units"]["29872"]["findings"]["error"] == 1 and manifest["data_quality"]["status"] == "ok"
+
+
 def test_input_data_is_not_modified_by_a_run(rendered):
     assert tree_hash(default_data_dir()) == rendered["data_hash_before"]
 

@@ -1,11 +1,14 @@
 """The ``wardlib`` command.
 
-    wardlib run       [--data DIR] [--period P] [--unit CODE ...] [--out DIR] [--lang vi|en]
-    wardlib validate  [--data DIR] [--json] [--lang vi|en]
+    wardlib run       [--data DIR] [--period P] [--unit CODE ...] [--out DIR] [--lang vi|en] [--no-gx]
+    wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
 
 Exit codes — run: 0 every unit rendered, 1 some units failed (the others
-still finished), 2 the input cannot be used. validate: 0 clean, 1 findings,
-2 the input cannot be read. Bad input gets a message, never a traceback.
+still finished), 2 the input cannot be used (the data breaks the contract).
+Content findings (a wrong stated percentage, an outlier) never block a run:
+they appear on the reports. validate: 0 clean or warnings only, 1 with
+errors (contract or content), 2 the input cannot be read. Bad input gets a
+message, never a traceback.
 """
 
 from __future__ import annotations
@@ -36,10 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--unit", action="append", dest="units", metavar="CODE",
                    help="unit code to report on; repeat for several (default: every commune with data)")
     r.add_argument("--out", type=Path, default=None, help="output folder (default: reports/ of the project)")
+    r.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites and their Data Docs")
 
     v = sub.add_parser("validate", help="check a dataset against the data contract")
     common(v)
     v.add_argument("--json", action="store_true", help="print the findings as JSON")
+    v.add_argument("--period", help="check the content of this period only (default: every period)")
+    v.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites")
+    v.add_argument("--docs", type=Path, default=None, help="build the Great Expectations Data Docs into this folder")
     return p
 
 
@@ -64,27 +71,35 @@ def _print_findings(findings: list[Finding], lang: str, limit: int = 200) -> Non
 
 
 def _validate(args) -> int:
+    from wardlib import quality
+    from wardlib.analysis import build_table
     from wardlib.loaders import load_dataset
     from wardlib.paths import default_data_dir
+    from wardlib.periods import Period, PeriodError
 
     data_dir = args.data or default_data_dir()
     try:
-        findings = load_dataset(data_dir).findings
+        period = str(Period.parse(args.period)) if args.period else None
+        data = load_dataset(data_dir)
+        findings = quality.collect(data, build_table(data), period=period, gx=not args.no_gx, docs_dir=args.docs)
     except ContractError as exc:
         findings = exc.findings
+    except PeriodError as exc:
+        print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
+        return EXIT_INPUT
     except WardlibError as exc:
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     unreadable = any(f.rule == "contract.file" and f.severity == "error" for f in findings)
+    errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([f.as_dict(args.lang) for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(findings, args.lang)
-        errors = sum(f.severity == "error" for f in findings)
         print(f"{data_dir}: {errors} error(s), {len(findings) - errors} warning(s)/note(s)", file=sys.stderr)
     if unreadable:
         return EXIT_INPUT
-    return EXIT_FINDINGS if findings else EXIT_OK
+    return EXIT_FINDINGS if errors else EXIT_OK
 
 
 def _run(args) -> int:
@@ -99,7 +114,7 @@ def _run(args) -> int:
         print(f"[{i}/{n}] {mark} {result.unit_code} {result.name} ({result.seconds:.1f}s) {detail}", file=sys.stderr)
 
     try:
-        summary = run(args.data, args.period, args.units, out, args.lang, progress=progress)
+        summary = run(args.data, args.period, args.units, out, args.lang, progress=progress, gx=not args.no_gx)
     except ContractError as exc:
         _print_findings([f for f in exc.findings if f.severity == "error"], args.lang)
         print("wardlib: the data breaks the contract; nothing was rendered (see `wardlib validate`).", file=sys.stderr)
@@ -108,6 +123,8 @@ def _run(args) -> int:
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     ok = len(summary.results) - len(summary.failed)
+    errors = sum(c.get("error", 0) for c in summary.findings.values())
     print(f"{summary.out_dir}: {ok} report(s) written, {len(summary.failed)} failed; "
+          f"data checks: {errors} error(s) (see {summary.out_dir / 'data_quality.html'}); "
           f"index: {summary.out_dir / 'index.html'}", file=sys.stderr)
     return EXIT_FINDINGS if summary.failed else EXIT_OK

@@ -13,7 +13,7 @@ output).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,9 @@ from jinja2 import Environment
 
 from wardlib import fmt
 from wardlib.analysis import build_table, read_table
-from wardlib.findings import WardlibError
+from wardlib.checks import run_checks
+from wardlib.findings import Finding, WardlibError
+from wardlib.quality import read_findings
 from wardlib.loaders import Dataset, load_dataset
 from wardlib.paths import default_data_dir
 from wardlib.periods import Period
@@ -45,6 +47,11 @@ TEXT = {
         "met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu",
         "expected": "tiến độ cần đạt", "this_unit": "đơn vị này", "other_units": "đơn vị khác",
         "source": "Nguồn số liệu", "version": "phiên bản dữ liệu",
+        "quality": "Kiểm tra số liệu", "quality_none": "Không phát hiện vấn đề nào trong số liệu của đơn vị.",
+        "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
+        "problem": "Vấn đề", "where": "Vị trí", "level": "Mức",
+        "quality_intro": ("Các kiểm tra tự động trên số liệu của kỳ: {e} lỗi, {w} cảnh báo, {i} ghi chú. "
+                          "Lỗi cần sửa trước khi gửi báo cáo."),
         "headline_sentence": "{name} {value}/{target}, đạt {pct} kế hoạch.",
     },
     "en": {
@@ -64,6 +71,11 @@ TEXT = {
         "met": "Met", "not_met": "Not met", "no_data": "No data",
         "expected": "expected pace", "this_unit": "this unit", "other_units": "other units",
         "source": "Source", "version": "data version",
+        "quality": "Data checks", "quality_none": "No problem was found in this unit's data.",
+        "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
+        "problem": "Problem", "where": "Where", "level": "Level",
+        "quality_intro": ("Automatic checks on this period's data: {e} error(s), {w} warning(s), {i} note(s). "
+                          "Errors should be corrected before the report is sent."),
         "headline_sentence": "{name} {value}/{target}: {pct} of plan.",
     },
 }
@@ -116,15 +128,19 @@ class WardReport:
     unit_code: str
     period: Period
     lang: str = "vi"
+    findings: list[Finding] = field(default_factory=list)  # the data checks' findings for the run
 
     @classmethod
     def open(cls, data_dir: str | Path | None, unit_code: str, period: str | None = None,
-             lang: str = "vi", analysis: str | Path | None = None) -> "WardReport":
+             lang: str = "vi", analysis: str | Path | None = None,
+             findings: str | Path | None = None) -> "WardReport":
         """Load the data and check the parameters; a clear error names what to change.
 
         ``analysis`` is the Parquet analysis table a batch run wrote once for
         all units (only this unit's and its neighbours' rows are read);
-        without it the table is built here.
+        without it the table is built here. ``findings`` is the run's
+        ``findings.json``; without it the consistency rules run here (the
+        Great Expectations suites only run in the batch step).
         """
         if lang not in TEXT:
             raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
@@ -136,6 +152,7 @@ class WardReport:
         else:
             table = build_table(data)
         report = cls(data, table, str(unit_code), p, lang)
+        report.findings = read_findings(findings) if findings else run_checks(data, table, str(p))
         if report.unit is None:
             raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
         if report.rows.empty:
@@ -304,11 +321,53 @@ class WardReport:
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_LAYOUT)
         return fig
 
+    def data_quality(self):
+        """The unit's findings for the period: what the checks found, where, and what to change."""
+        mine = [f for f in self.findings if f.unit_code == self.unit_code and f.period in (None, str(self.period))]
+        return _html(findings_section(mine, self.lang, self.t["quality"], names=_names(self.data, self.lang)))
+
     def footer(self):
         sources = sorted({s for s in self.rows["source"] if s})
         return _html(_env.from_string(
             '<footer class="wl-footer"><p>{{ s }}: {{ sources }}</p><p>{{ v }}: {{ version }}</p></footer>'
         ).render(s=self.t["source"], sources="; ".join(sources), v=self.t["version"], version=self.data.version))
+
+
+_FINDINGS = _env.from_string("""
+<section class="wl-section wl-quality"><h2>{{ heading }}</h2>
+{% if rows %}<p>{{ intro }}</p>
+<table class="wl-table">
+<thead><tr><th>{{ t.level }}</th><th>{{ t.indicator }}</th><th>{{ t.problem }}</th><th>{{ t.where }}</th></tr></thead>
+<tbody>
+{% for r in rows %}
+<tr class="wl-finding-{{ r.severity }}"><td>{{ r.level }}</td><td>{{ r.indicator }}</td><td>{{ r.message }}</td>
+<td class="wl-note">{{ r.where }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% if more %}<p class="wl-footnote">{{ more }}</p>{% endif %}
+{% else %}<p>{{ t.quality_none }}</p>{% endif %}
+</section>
+""")
+
+
+def _names(data: Dataset, lang: str) -> dict[str, str]:
+    cat = data.catalog.table
+    return dict(zip(cat.index, cat["name_en" if lang == "en" else "name_vi"]))
+
+
+def findings_section(findings: list[Finding], lang: str, heading: str, limit: int = 200,
+                     names: dict[str, str] | None = None) -> str:
+    """A table of findings (most severe first), escaped; at most ``limit`` rows; ``names`` of indicators."""
+    t = TEXT[lang]
+    names = names or {}
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    rows = [{"severity": f.severity, "level": t["severity"][f.severity],
+             "indicator": names.get(f.indicator or "", f.indicator or ""),
+             "message": f.message(lang), "where": f.location(lang)} for f in findings[:limit]]
+    more = (f"… {len(findings) - limit} more" if lang == "en" else f"… còn {len(findings) - limit} dòng nữa") \
+        if len(findings) > limit else ""
+    return _FINDINGS.render(heading=heading, rows=rows, t=t, more=more,
+                            intro=t["quality_intro"].format(e=counts["error"], w=counts["warning"], i=counts["info"]))
 
 
 _STATUS_COLOURS = {"wl-met": "#2e7d32", "wl-notmet": "#c62828", "wl-pending": "#9e9e9e", "": "#5b7fa3"}

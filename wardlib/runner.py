@@ -1,9 +1,12 @@
 """A batch run: one report per unit for one period, then the period's index page and manifest.
 
 ``run`` loads and checks the dataset once, builds the analysis table once
-(``OUT/analysis.parquet``, which every notebook only filters), renders every
-unit's notebook, and writes ``OUT/<period>/<unit_code>.html``,
-``OUT/<period>/index.html`` and ``OUT/<period>/manifest.json``, each atomically. One unit failing never
+(``OUT/analysis.parquet``, which every notebook only filters), runs the data
+checks once (``OUT/<period>/findings.json``, and the Great Expectations Data
+Docs in ``OUT/<period>/data-docs/``), renders every unit's notebook and the
+period's data-quality page, and writes ``OUT/<period>/<unit_code>.html``,
+``OUT/<period>/data_quality.html``, ``OUT/<period>/index.html`` and
+``OUT/<period>/manifest.json``, each atomically. One unit failing never
 stops the others: its error goes to the manifest and the run's exit status.
 """
 
@@ -20,7 +23,7 @@ from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader
 
-from wardlib import __version__
+from wardlib import __version__, quality
 from wardlib.analysis import build_table, write_table
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset, load_dataset
@@ -30,6 +33,9 @@ from wardlib.periods import Period, PeriodError
 from wardlib.render import PageInfo, execute, export_html, read_notebook, stylesheet, timestamp
 
 ANALYSIS_FILE = "analysis.parquet"  # the run's analysis table, at the top of the output folder
+DOCS_DIR = "data-docs"  # the Great Expectations Data Docs of a period
+QUALITY_PAGE = "data_quality.html"
+QUALITY_TITLE = {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"}
 _SAFE_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")  # unit codes become file names
 
 
@@ -50,6 +56,9 @@ class RunSummary:
     out_dir: Path
     data_version: str
     results: list[UnitResult] = field(default_factory=list)
+    findings: dict[str, dict[str, int]] = field(default_factory=dict)  # unit → counts by severity
+    quality: UnitResult | None = None  # the data-quality page
+    docs: str | None = None  # the GX Data Docs index, relative to the period folder
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -74,8 +83,12 @@ def plan_units(data: Dataset, period: Period, requested: list[str] | None) -> li
 
 def run(data_dir: str | Path | None = None, period: str | None = None, units: list[str] | None = None,
         out_dir: str | Path = "reports", lang: str = "vi", notebook: str = "ward_report",
-        progress: Callable[[UnitResult, int, int], None] | None = None) -> RunSummary:
-    """Render the reports of one period. Raises ContractError/WardlibError when the input cannot be used."""
+        progress: Callable[[UnitResult, int, int], None] | None = None, gx: bool = True) -> RunSummary:
+    """Render the reports of one period. Raises ContractError/WardlibError when the input cannot be used.
+
+    ``gx=False`` skips the Great Expectations suites (and their Data Docs);
+    the consistency rules always run.
+    """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     data = load_dataset(data_dir)
     try:
@@ -94,12 +107,38 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
     nb = read_notebook(nb_path)
     folder = Path(out_dir) / str(p)
     summary = RunSummary(str(p), folder, data.version)
-    table = write_table(build_table(data), Path(out_dir) / ANALYSIS_FILE)
+
+    # Once per run: the analysis table and the data checks, which every notebook only reads.
+    table = build_table(data)
+    table_path = write_table(table, Path(out_dir) / ANALYSIS_FILE)
+    docs = folder / DOCS_DIR if gx else None
+    found = quality.collect(data, table, period=str(p), gx=gx, docs_dir=docs)
+    del table
+    findings_path = folder / quality.FINDINGS_FILE
+    quality.write_findings(found, findings_path)
+    summary.findings = quality.counts_by_unit(found)
+    summary.docs = f"{DOCS_DIR}/index.html" if docs is not None and (docs / "index.html").is_file() else None
+
+    shared = {"period": str(p), "data_dir": str(data_dir.resolve()), "lang": lang,
+              "findings": str(findings_path.resolve())}
     for i, code in enumerate(codes, 1):
-        result = _render_unit(nb, data, data_dir, table, code, p, lang, folder, shows_synthetic(data, code, p))
+        name = data.units.name(code, p.end)
+        version = data.units.version_at(code, p.end)
+        parent_name = data.units.name(version["parent_code"], p.end) if version is not None else ""
+        page = PageInfo(title=f"{name} — {p.label(lang)}", lang=lang, unit_label=f"{name} ({code}), {parent_name}",
+                        period_label=p.label(lang).capitalize(), data_version=data.version)
+        result = _render(nb, {"unit_code": code, **shared, "analysis": str(table_path.resolve())}, page,
+                         folder / f"{code}.html", UnitResult(code, name, "ok", 0.0,
+                                                            synthetic=shows_synthetic(data, code, p)))
         summary.results.append(result)
         if progress:
             progress(result, i, len(codes))
+    title = QUALITY_TITLE[lang]
+    page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
+                    period_label=p.label(lang).capitalize(), data_version=data.version)
+    summary.quality = _render(read_notebook(notebooks_dir() / "data_quality.py"),
+                              {**shared, "docs_href": summary.docs or ""}, page, folder / QUALITY_PAGE,
+                              UnitResult("data_quality", title, "ok", 0.0))
     write_atomic(folder / "index.html", index_page(data, p, summary, lang))
     write_atomic(folder / "manifest.json", json.dumps(manifest(summary, nb_path, lang), ensure_ascii=False, indent=2))
     return summary
@@ -112,24 +151,16 @@ def shows_synthetic(data: Dataset, code: str, period: Period) -> bool:
     return bool(rows["synthetic"].any())
 
 
-def _render_unit(nb, data: Dataset, data_dir: Path, table: Path, code: str, period: Period, lang: str,
-                 folder: Path, synthetic: bool) -> UnitResult:
-    name = data.units.name(code, period.end)
+def _render(nb, params: dict, page: PageInfo, path: Path, result: UnitResult) -> UnitResult:
+    """Execute ``nb`` with ``params`` and write its HTML to ``path``; failures are recorded, not raised."""
     start = time.perf_counter()
     try:
-        params = {"unit_code": code, "period": str(period), "data_dir": str(data_dir.resolve()), "lang": lang,
-                  "analysis": str(table.resolve())}
-        done = execute(nb, params)
-        version = data.units.version_at(code, period.end)
-        parent_name = data.units.name(version["parent_code"], period.end) if version is not None else ""
-        page = PageInfo(title=f"{name} — {period.label(lang)}", lang=lang,
-                        unit_label=f"{name} ({code}), {parent_name}", period_label=period.label(lang).capitalize(),
-                        data_version=data.version)
-        write_atomic(folder / f"{code}.html", export_html(done, page))
-        return UnitResult(code, name, "ok", round(time.perf_counter() - start, 2), f"{code}.html", synthetic=synthetic)
-    except Exception as exc:  # one unit's failure is recorded, the batch goes on
-        return UnitResult(code, name, "failed", round(time.perf_counter() - start, 2),
-                          error=_describe(exc), synthetic=synthetic)
+        write_atomic(path, export_html(execute(nb, params), page))
+        result.output = path.name
+    except Exception as exc:  # one page's failure is recorded, the batch goes on
+        result.status, result.error = "failed", _describe(exc)
+    result.seconds = round(time.perf_counter() - start, 2)
+    return result
 
 
 def _describe(exc: Exception) -> str:
@@ -149,18 +180,25 @@ def manifest(summary: RunSummary, notebook: Path, lang: str) -> dict:
         "data_version": summary.data_version,
         "notebook": notebook.name,
         "lang": lang,
-        "units": {r.unit_code: {k: v for k, v in asdict(r).items() if k != "unit_code"} for r in summary.results},
+        "units": {r.unit_code: {**{k: v for k, v in asdict(r).items() if k != "unit_code"},
+                                "findings": summary.findings.get(r.unit_code, {})} for r in summary.results},
+        "data_quality": asdict(summary.quality) if summary.quality else None,
+        "data_docs": summary.docs,
     }
 
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
 
 INDEX_TEXT = {
-    "vi": {"title": "Báo cáo các đơn vị", "head": ["Mã", "Đơn vị", "Trực thuộc", "Trạng thái", "Lỗi"],
+    "vi": {"title": "Báo cáo các đơn vị", "head": ["Mã", "Đơn vị", "Trực thuộc", "Trạng thái", "Kiểm tra số liệu", "Lỗi"],
+           "checks": "{e} lỗi, {w} cảnh báo", "quality": "Kiểm tra chất lượng số liệu của kỳ",
+           "docs": "Kết quả Great Expectations (Data Docs)",
            "ok": "đã lập", "failed": "lỗi", "banner": "Dữ liệu minh họa",
            "synthetic": "Các báo cáo đánh dấu ‡ dùng số liệu tạo tự động để minh họa, không phải số liệu thật.",
            "generated": "Lập lúc", "version": "Phiên bản dữ liệu"},
-    "en": {"title": "Unit reports", "head": ["Code", "Unit", "Parent", "Status", "Error"],
+    "en": {"title": "Unit reports", "head": ["Code", "Unit", "Parent", "Status", "Data checks", "Error"],
+           "checks": "{e} error(s), {w} warning(s)", "quality": "Data quality checks of the period",
+           "docs": "Great Expectations results (Data Docs)",
            "ok": "done", "failed": "failed", "banner": "Demo data",
            "synthetic": "Reports marked ‡ use generated figures for illustration, not real data.",
            "generated": "Generated", "version": "Data version"},
@@ -173,10 +211,15 @@ def index_page(data: Dataset, period: Period, summary: RunSummary, lang: str) ->
     for r in summary.results:
         v = data.units.version_at(r.unit_code, period.end)
         parent = data.units.name(v["parent_code"], period.end) if v is not None else ""
+        counts = summary.findings.get(r.unit_code, {})
         units.append({"code": r.unit_code, "name": r.name, "parent": parent, "ok": r.status == "ok",
-                      "status": t[r.status], "href": r.output, "error": r.error or "", "synthetic": r.synthetic})
+                      "status": t[r.status], "href": r.output, "error": r.error or "", "synthetic": r.synthetic,
+                      "errors": counts.get("error", 0),
+                      "checks": t["checks"].format(e=counts.get("error", 0), w=counts.get("warning", 0))})
     return _env.get_template("index_page.html.j2").render(
         lang=lang, version=__version__, title=t["title"], period_label=period.label(lang).capitalize(),
         css=stylesheet(), head=t["head"], units=units,
+        quality_href=summary.quality.output if summary.quality else None, quality_label=t["quality"],
+        docs_href=summary.docs, docs_label=t["docs"],
         banner=t["banner"], synthetic=t["synthetic"] if any(u["synthetic"] for u in units) else "",
         generated=f"{t['generated']} {timestamp()}", version_label=f"{t['version']} {summary.data_version}")

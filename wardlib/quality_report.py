@@ -1,0 +1,123 @@
+"""Building blocks of the data-quality notebook: every finding of a period, by rule and by unit.
+
+The page a city or province officer reads before the ward reports go out:
+how many problems of each kind, which units have them, each problem with
+its place in the files, and a link to the Great Expectations Data Docs the
+batch run built beside it. Everything from the data is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from wardlib import fmt
+from wardlib.checks import RULES, run_checks
+from wardlib.findings import Finding, WardlibError
+from wardlib.loaders import Dataset, load_dataset
+from wardlib.paths import default_data_dir
+from wardlib.periods import Period
+from wardlib.quality import read_findings
+from wardlib.report import TEXT, _env, _html, _names, findings_section
+
+PAGE_TEXT = {
+    "vi": {"title": "Kiểm tra chất lượng số liệu", "by_rule": "Theo loại kiểm tra", "by_unit": "Theo đơn vị",
+           "details": "Chi tiết", "rule": "Kiểm tra", "unit": "Đơn vị", "count": "Số lượng",
+           "docs": "Kết quả kiểm tra bằng Great Expectations (Data Docs)", "no_docs": "",
+           "chart": "Số vấn đề theo loại kiểm tra"},
+    "en": {"title": "Data quality checks", "by_rule": "By check", "by_unit": "By unit", "details": "Details",
+           "rule": "Check", "unit": "Unit", "count": "Count",
+           "docs": "Great Expectations results (Data Docs)", "no_docs": "", "chart": "Problems by check"},
+}
+
+_COUNTS = _env.from_string("""
+<section class="wl-section"><h2>{{ heading }}</h2>
+<table class="wl-table"><thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+</section>
+""")
+
+_HEADER = _env.from_string("""
+<header class="wl-title"><h1>{{ title }}</h1><p class="wl-period">{{ period }}</p></header>
+{% if docs %}<p class="wl-docs"><a href="{{ docs }}">{{ docs_label }}</a></p>{% endif %}
+""")
+
+
+@dataclass
+class QualityReport:
+    """The findings of one period of a dataset."""
+
+    data: Dataset
+    period: Period
+    findings: list[Finding]
+    lang: str = "vi"
+    docs_href: str = ""  # link to the GX Data Docs, relative to the page
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, period: str | None = None, lang: str = "vi",
+             findings: str | Path | None = None, docs_href: str = "") -> "QualityReport":
+        """Load the data; read the run's ``findings.json`` or, without it, run the consistency rules."""
+        if lang not in TEXT:
+            raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
+        data = load_dataset(data_dir or default_data_dir())
+        p = Period.parse(period) if period else data.latest_period()
+        if findings:
+            found = read_findings(findings)
+        else:
+            from wardlib.analysis import build_table
+
+            found = list(data.findings) + run_checks(data, build_table(data), str(p))
+        found = [f for f in found if f.period in (None, str(p))]
+        return cls(data, p, found, lang, docs_href)
+
+    @property
+    def t(self) -> dict:
+        return PAGE_TEXT[self.lang]
+
+    def header(self):
+        return _html(_HEADER.render(title=self.t["title"], period=self.period.label(self.lang).capitalize(),
+                                    docs=self.docs_href, docs_label=self.t["docs"]))
+
+    def _rule_title(self, rule: str) -> str:
+        sev, vi, en = RULES.get(rule, ("", rule, rule))
+        return vi if self.lang == "vi" else en
+
+    def by_rule(self):
+        counts: dict[tuple[str, str], int] = {}
+        for f in self.findings:
+            counts[(f.severity, f.rule)] = counts.get((f.severity, f.rule), 0) + 1
+        sev = TEXT[self.lang]["severity"]
+        rows = [(sev[s], self._rule_title(r), r, fmt.number(n, 0, self.lang))
+                for (s, r), n in sorted(counts.items(), key=lambda kv: ({"error": 0, "warning": 1, "info": 2}[kv[0][0]],
+                                                                         -kv[1]))]
+        return _html(_COUNTS.render(heading=self.t["by_rule"], rows=rows,
+                                    head=[TEXT[self.lang]["level"], self.t["rule"], "", self.t["count"]]))
+
+    def rules_figure(self) -> go.Figure:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        items = sorted(counts.items(), key=lambda kv: kv[1])
+        fig = go.Figure(go.Bar(x=[n for _, n in items], y=[fmt.chart_text(self._rule_title(r)) for r, _ in items],
+                               orientation="h"))
+        fig.update_layout(title=self.t["chart"], template="plotly_white", height=max(300, 30 * len(items) + 120),
+                          margin=dict(l=10, r=30, t=60, b=40))
+        return fig
+
+    def by_unit(self):
+        counts: dict[str, dict[str, int]] = {}
+        for f in self.findings:
+            if f.unit_code:
+                c = counts.setdefault(f.unit_code, {"error": 0, "warning": 0, "info": 0})
+                c[f.severity] += 1
+        sev = TEXT[self.lang]["severity"]
+        rows = [(code, self.data.units.name(code, self.period.end), c["error"], c["warning"], c["info"])
+                for code, c in sorted(counts.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))]
+        return _html(_COUNTS.render(heading=self.t["by_unit"], rows=rows,
+                                    head=["", self.t["unit"], sev["error"], sev["warning"], sev["info"]]))
+
+    def details(self, limit: int = 500):
+        return _html(findings_section(self.findings, self.lang, self.t["details"], limit=limit,
+                                      names=_names(self.data, self.lang)))
