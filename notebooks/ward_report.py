@@ -45,7 +45,13 @@ show_figure(report.achievement_figure(), "chart-achievement")
 report.section_tables()
 
 # %%
+show_figure(report.same_period_figure(), "chart-same-period")
+
+# %%
 show_figure(report.neighbours_figure(), "chart-neighbours")
+
+# %%
+report.assessment()
 
 # %%
 report.commitments_table()

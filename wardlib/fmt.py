@@ -69,6 +69,18 @@ def target(op: str | None, value: float | None, unit: str, kind: str, decimals: 
     return symbol + quantity(value, unit, kind, decimals, lang)
 
 
+def signed(x: float, decimals: int = 0, lang: str = "vi") -> str:
+    """A change with its sign: +18, −4,4 (a true minus sign).
+
+    >>> signed(18), signed(-4.44, 1), signed(1234.5, 1, "en")
+    ('+18', '−4,4', '+1,234.5')
+    """
+    if _missing(x):
+        return MISSING
+    text = number(abs(x), decimals, lang)
+    return ("+" if x > 0 else "−" if x < 0 else "") + text
+
+
 def chart_text(text: object) -> str:
     """Text for a plotly label or title: plotly reads a subset of HTML there, so data is escaped.
 

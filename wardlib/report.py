@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment
 
-from wardlib import fmt
+from wardlib import fmt, narrative
 from wardlib.analysis import build_table, read_table
 from wardlib.checks import run_checks
 from wardlib.findings import Finding, WardlibError
@@ -52,7 +52,9 @@ TEXT = {
         "problem": "Vấn đề", "where": "Vị trí", "level": "Mức",
         "quality_intro": ("Các kiểm tra tự động trên số liệu của kỳ: {e} lỗi, {w} cảnh báo, {i} ghi chú. "
                           "Lỗi cần sửa trước khi gửi báo cáo."),
-        "headline_sentence": "{name} {value}/{target}, đạt {pct} kế hoạch.",
+        "results": "I. Kết quả thực hiện", "assessment": "4. Đánh giá chung", "change": "So với cùng kỳ",
+        "not_comparable": "không so sánh được", "rank": "hạng {rank}/{of} trong các đơn vị cùng cấp",
+        "chart_same_period": "Thay đổi so với cùng kỳ năm trước (%): xanh là tốt lên, đỏ là xấu đi",
     },
     "en": {
         "title": "Socio-economic situation report",
@@ -76,7 +78,9 @@ TEXT = {
         "problem": "Problem", "where": "Where", "level": "Level",
         "quality_intro": ("Automatic checks on this period's data: {e} error(s), {w} warning(s), {i} note(s). "
                           "Errors should be corrected before the report is sent."),
-        "headline_sentence": "{name} {value}/{target}: {pct} of plan.",
+        "results": "I. Results", "assessment": "4. General assessment", "change": "vs same period",
+        "not_comparable": "not comparable", "rank": "rank {rank} of {of} neighbouring units",
+        "chart_same_period": "Change from the same period last year (%): green is better, red is worse",
     },
 }
 
@@ -98,15 +102,25 @@ _HEADLINE = _env.from_string("""
 <div class="wl-cards">
 {% for c in cards %}
   <div class="wl-card {{ c.css }}"><div class="wl-card-name">{{ c.name }}{% if c.synthetic %} ‡{% endif %}</div>
-  <div class="wl-card-value">{{ c.pct }}</div><div class="wl-card-detail">{{ c.detail }}</div></div>
+  <div class="wl-card-value">{{ c.pct }}</div><div class="wl-card-detail">{{ c.detail }}</div>
+  {% if c.rank %}<div class="wl-card-rank">{{ c.rank }}</div>{% endif %}</div>
 {% endfor %}
 </div>
 {% for s in sentences %}<p class="wl-sentence">{{ s }}</p>{% endfor %}
 </section>
 """)
 
+_GROUP = _env.from_string("""<h{{ level }} class="wl-group">{{ heading }}</h{{ level }}>""")
+
+_PARAGRAPHS = _env.from_string("""
+<section class="wl-section wl-assessment"><h2>{{ heading }}</h2>
+{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}
+</section>
+""")
+
 _TABLE = _env.from_string("""
-<section class="wl-section"><h2>{{ heading }}</h2>
+<section class="wl-section"><h{{ level|default(2) }}>{{ heading }}</h{{ level|default(2) }}>
+{% if sentences %}<ul class="wl-sentences">{% for s in sentences %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
 <table class="wl-table">
 <thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>
@@ -190,12 +204,7 @@ class WardReport:
         return r["name_en"] if self.lang == "en" else r["name_vi"]
 
     def _value(self, r, col="value") -> str:
-        return fmt.quantity(r[col], r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)
-
-    def _with_unit(self, r, text: str) -> str:
-        if text == fmt.MISSING or r["kind"] in ("amount", "percent") or r["catalog_unit"] in ("đ", "%"):
-            return text
-        return f"{text} {r['catalog_unit']}"
+        return narrative.quantity(r, r[col], self.lang)
 
     # -- parts of the report ----------------------------------------------------
     def header(self):
@@ -208,26 +217,31 @@ class WardReport:
         ))
 
     def headline(self, n: int = 4):
-        """The first lines with an annual target, as cards and as the report's own sentences."""
+        """The first lines with an annual target, as cards (with the unit's rank) and as sentences."""
         rows = self.rows[self.rows["achievement_pct"].notna() & self.rows["commitment"].eq("")
                          & self.rows["parent"].eq("")].head(n)
         cards, sentences = [], []
         for _, r in rows.iterrows():
-            pct = fmt.percent(r["achievement_pct"], 1, self.lang)
-            value, target = self._value(r), self._value(r, "target_value")
-            cards.append({"name": self._name(r), "pct": pct, "synthetic": bool(r["synthetic"]),
-                          "detail": f"{self._with_unit(r, value)} / {self._with_unit(r, target)}",
-                          "css": _status_css(r)})
-            sentences.append(self.t["headline_sentence"].format(
-                name=self._name(r), value=self._with_unit(r, value), target=self._with_unit(r, target), pct=pct))
+            rank = (self.t["rank"].format(rank=int(r["rank"]), of=int(r["rank_of"]))
+                    if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
+            cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
+                          "synthetic": bool(r["synthetic"]), "css": _status_css(r), "rank": rank,
+                          "detail": f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}"})
+            sentences.append(narrative.sentence(r, self.lang))
         return _html(_HEADLINE.render(heading=self.t["headline"], cards=cards, sentences=sentences))
 
     def section_tables(self):
-        """One table per report section (commitments excluded), value against target."""
+        """The report's body in the seed's order: a heading per group (1. Kinh tế …), and per section
+        its sentences and its table of result against target (commitments come in the appendix)."""
         t = self.t
-        parts = []
+        parts = [_GROUP.render(heading=t["results"], level=2)]
         rows = self.rows[self.rows["commitment"].eq("")]
-        for section in self.data.catalog.sections.index:
+        sections = self.data.catalog.sections.index
+        for section in sections:
+            if "." not in section and any(s.startswith(section + ".") for s in sections):
+                if rows["section"].astype(str).str.startswith(section + ".").any():
+                    parts.append(_GROUP.render(heading=self.data.catalog.section_title(section, self.lang), level=2))
+                continue
             sec = rows[rows["section"] == section]
             if sec.empty:
                 continue
@@ -235,23 +249,41 @@ class WardReport:
             for _, r in sec.iterrows():
                 note = " · ".join(x for x in (r["status_text"], r["note"]) if x and not r["synthetic"])
                 body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
-                    {"text": ("    " if r["parent"] else "") + self._name(r) + (" ‡" if r["synthetic"] else ""),
+                    {"text": self._name(r) + (" ‡" if r["synthetic"] else ""),
                      "css": "wl-name" + (" wl-child" if r["parent"] else "")},
-                    {"text": self._with_unit(r, self._value(r)), "css": "wl-num"},
-                    {"text": self._with_unit(r, fmt.target(
+                    {"text": self._value(r, "ytd_value"), "css": "wl-num"},
+                    {"text": "" if pd.isna(r["target_value"]) else narrative.with_unit(r, fmt.target(
                         r["target_op"] if pd.notna(r["target_op"]) else None, r["target_value"],
-                        r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang))
-                     if pd.notna(r["target_value"]) else "", "css": "wl-num"},
+                        r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)), "css": "wl-num"},
                     {"text": fmt.percent(r["achievement_pct"], 1, self.lang) if pd.notna(r["achievement_pct"])
                      else _met_text(r, t), "css": "wl-num " + _status_css(r)},
                     {"text": self._stated(r), "css": "wl-num wl-check-" + str(r["pct_check"]).lower()},
+                    {"text": self._change(r), "css": "wl-num " + _change_css(r)},
                     {"text": note, "css": "wl-note"},
                 ]})
+            sentences = [x for x in (narrative.sentence(r, self.lang) for _, r in sec.iterrows()) if x]
             parts.append(_TABLE.render(
-                heading=self.data.catalog.section_title(section, self.lang),
-                head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["note"]],
+                heading=self.data.catalog.section_title(section, self.lang), sentences=sentences, level=3,
+                head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
                 rows=body, footnote=t["synthetic_mark"] if sec["synthetic"].any() else ""))
         return _html("\n".join(parts))
+
+    def _change(self, r) -> str:
+        """Change against the same period last year, as the table shows it: +18, −4,4%."""
+        if pd.isna(r["change_abs"]):
+            return self.t["not_comparable"] if r["change_note"] == "not_comparable" else ""
+        if r["kind"] in ("percent", "score", "rank"):
+            return fmt.signed(r["change_abs"], int(r["decimals"]), self.lang)
+        if pd.isna(r["change_pct"]):
+            return fmt.signed(r["change_abs"], 0, self.lang)
+        return fmt.signed(r["change_pct"], 1, self.lang) + "%"
+
+    def assessment(self):
+        """"4. Đánh giá chung": what is on track, what is behind, what got worse — from the statuses."""
+        rows = self.rows[self.rows["commitment"].eq("")].to_dict("records")
+        errors = sum(f.severity == "error" and f.unit_code == self.unit_code for f in self.findings)
+        return _html(_PARAGRAPHS.render(heading=self.t["assessment"],
+                                        paragraphs=narrative.assessment(rows, self.lang, errors)))
 
     def _stated(self, r) -> str:
         if pd.isna(r["reported_pct"]):
@@ -267,7 +299,7 @@ class WardReport:
         rows = self.rows[self.rows["commitment"].ne("")]
         body = []
         for _, r in rows.iterrows():
-            result = self._with_unit(r, self._value(r)) if pd.notna(r["value"]) else ""
+            result = self._value(r) if pd.notna(r["value"]) else ""
             status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
             body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
                 {"text": r["commitment"], "css": "wl-stt"},
@@ -297,6 +329,20 @@ class WardReport:
                       annotation_text=f"{self.t['expected']} {fmt.percent(pace, 0, self.lang)}")
         fig.update_layout(title=self.t["chart_achievement"].format(pace=fmt.percent(pace, 0, self.lang)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_LAYOUT)
+        return fig
+
+    def same_period_figure(self, n: int = 14) -> go.Figure:
+        """Change from the same period last year, % per line, coloured by whether it is good or bad."""
+        rows = self.rows[self.rows["change_pct"].notna() & self.rows["direction"].ne("none")
+                         & self.rows["commitment"].eq("") & self.rows["kind"].isin(["count", "amount"])]
+        rows = rows.reindex(rows["change_pct"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
+        fig = go.Figure(go.Bar(
+            x=rows["change_pct"], y=[fmt.chart_text(self._name(r)) for _, r in rows.iterrows()], orientation="h",
+            marker_color=[_STATUS_COLOURS[_change_css(r)] for _, r in rows.iterrows()],
+            text=[fmt.signed(v, 1, self.lang) + "%" for v in rows["change_pct"]], textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>"))
+        fig.update_layout(title=self.t["chart_same_period"], height=max(320, 28 * len(rows) + 120),
+                          xaxis_title="%", **_LAYOUT)
         return fig
 
     def neighbours_figure(self, indicator: str | None = None) -> go.Figure:
@@ -384,6 +430,14 @@ def _status_css(r) -> str:
     if r["status"] == "no_data":
         return "wl-pending" if pd.notna(r["target_value"]) else ""
     return _STATUS_CSS.get(r["status"], "")
+
+
+def _change_css(r) -> str:
+    """Green where the change is good for the indicator's direction, red where it is bad."""
+    if pd.isna(r["change_abs"]) or r["change_abs"] == 0 or r["direction"] == "none":
+        return ""
+    better = (r["change_abs"] > 0) == (r["direction"] == "up")
+    return "wl-met" if better else "wl-notmet"
 
 
 def _met_text(r, t) -> str:

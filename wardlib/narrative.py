@@ -1,0 +1,130 @@
+"""Sentences a ward report says about its figures, in the seed report's own style.
+
+"Tổng thu ngân sách 5.137.820.843 đ/9.270.000.000 đ, đạt 55,4% dự toán"; "Số ca
+sốt xuất huyết 20 ca, tăng 18 ca so với cùng kỳ"; and the general assessment
+("4. Đánh giá chung") built from the rows' statuses: what is on track, what
+is behind ("còn chậm"), what got worse than last year. Every number is
+formatted by :mod:`wardlib.fmt`; the text is plain (the report escapes it).
+
+>>> row = {"name_vi": "Tổng thu ngân sách", "name_en": "Total budget revenue", "value": 5137820843.0,
+...        "ytd_value": 5137820843.0, "target_value": 9270000000.0, "target_op": None,
+...        "achievement_pct": 55.424, "kind": "amount", "catalog_unit": "đ", "decimals": 0,
+...        "same_period_value": float("nan"), "change_abs": float("nan"), "direction": "up",
+...        "status_text": "", "period_months": 6, "aggregation": "sum"}
+>>> sentence(row, "vi")
+'Tổng thu ngân sách 5.137.820.843 đ/9.270.000.000 đ, đạt 55,4% kế hoạch.'
+>>> sentence(row, "en")
+'Total budget revenue 5,137,820,843 VND of 9,270,000,000 VND: 55.4% of plan.'
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wardlib import fmt
+
+WORDS = {
+    "vi": {"of_plan": "đạt {pct} kế hoạch", "target": "chỉ tiêu {target}", "met": "đạt", "not_met": "chưa đạt",
+           "up": "tăng {n} so với cùng kỳ", "down": "giảm {n} so với cùng kỳ", "same": "bằng cùng kỳ",
+           "stated": " (báo cáo nêu {pct})",
+           "good": "Đạt hoặc đúng tiến độ kế hoạch: {items}.",
+           "slow": "Việc thực hiện các chỉ tiêu còn chậm như {items}.",
+           "worse": "Tăng so với cùng kỳ (theo hướng xấu) như {items}.",
+           "none": "Chưa có chỉ tiêu nào có kế hoạch để đánh giá tiến độ.",
+           "errors": "Số liệu còn {n} lỗi cần sửa trước khi gửi báo cáo (xem phần Kiểm tra số liệu).",
+           "and": " và ", "more": " và {n} chỉ tiêu khác"},
+    "en": {"of_plan": "{pct} of plan", "target": "target {target}", "met": "met", "not_met": "not met",
+           "up": "up {n} on the same period last year", "down": "down {n} on the same period last year",
+           "same": "the same as a year earlier", "stated": " (the report states {pct})",
+           "good": "Achieved or on track: {items}.",
+           "slow": "Behind schedule: {items}.",
+           "worse": "Worse than the same period last year: {items}.",
+           "none": "No line with a target to judge progress by yet.",
+           "errors": "The data still has {n} error(s) to correct before the report is sent (see Data checks).",
+           "and": " and ", "more": " and {n} more"},
+}
+
+
+def _missing(x) -> bool:
+    return x is None or bool(pd.isna(x)) if not isinstance(x, (list, tuple)) else False
+
+
+def _name(r, lang: str) -> str:
+    return str(r["name_en"] if lang == "en" else r["name_vi"])
+
+
+def quantity(r, value, lang: str) -> str:
+    """A value with its unit as the seed writes it: 5.137.820.843 đ, 20 ca, 55,4%."""
+    return with_unit(r, fmt.quantity(value, r["catalog_unit"], r["kind"], int(r["decimals"]), lang))
+
+
+def with_unit(r, text: str) -> str:
+    """``text`` followed by the row's unit, unless the number format already says it (đ, %)."""
+    if text == fmt.MISSING or r["kind"] in ("amount", "percent") or r["catalog_unit"] in ("đ", "%"):
+        return text
+    return f"{text} {r['catalog_unit']}"
+
+
+def sentence(r, lang: str = "vi") -> str:
+    """One line of the report about one row (a dict or Series of the analysis table)."""
+    w = WORDS[lang]
+    name = _name(r, lang)
+    if _missing(r["value"]):
+        return f"{name}: {r['status_text']}." if r.get("status_text") else ""
+    value = quantity(r, r["value"], lang)
+    if not _missing(r.get("achievement_pct")) and _missing(r.get("target_op")):
+        done = quantity(r, r["ytd_value"], lang)
+        text = f"{name} {done}{'/' if lang == 'vi' else ' of '}{quantity(r, r['target_value'], lang)}"
+        text += ", " if lang == "vi" else ": "
+        text += w["of_plan"].format(pct=fmt.percent(r["achievement_pct"], 1, lang))
+        stated = r.get("reported_pct")
+        if not _missing(stated) and r.get("pct_check") == "mismatch":
+            text += w["stated"].format(pct=fmt.percent(stated, int(r.get("reported_decimals", 1)), lang))
+        return text + "."
+    if not _missing(r.get("target_value")):
+        target = fmt.target(r.get("target_op"), r["target_value"], r["catalog_unit"], r["kind"], int(r["decimals"]), lang)
+        met = r.get("target_met")
+        verdict = "" if met is None or _missing(met) else f", {w['met'] if bool(met) else w['not_met']}"
+        return f"{name} {value} ({w['target'].format(target=target)}){verdict}."
+    change = r.get("change_abs")
+    if not _missing(change) and r["kind"] in ("count", "amount") and r.get("aggregation") == "sum":
+        if change == 0:
+            return f"{name} {value}, {w['same']}."
+        word = w["up"] if change > 0 else w["down"]
+        return f"{name} {value}, {word.format(n=quantity(r, abs(change), lang))}."
+    return f"{name} {value}."
+
+
+def _listing(names: list[str], lang: str, limit: int = 5) -> str:
+    w = WORDS[lang]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + w["more"].format(n=len(names) - limit)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + w["and"] + names[-1]
+
+
+def assessment(rows, lang: str = "vi", errors: int = 0) -> list[str]:
+    """The general assessment: achieved or on track, behind ("còn chậm"), worse than last year.
+
+    ``rows`` is one unit's rows of the analysis table for the period (an
+    iterable of dicts); ``errors`` the number of data-check errors.
+    """
+    rows = list(rows)
+    good = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
+            for r in rows if r["status"] in ("achieved", "on_track") and not _missing(r.get("target_value"))]
+    slow = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
+            for r in rows if r["status"] in ("needs_acceleration", "off_track")]
+    worse = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
+             for r in rows if r["status"] == "deteriorating"]
+    w = WORDS[lang]
+    out = []
+    if good:
+        out.append(w["good"].format(items=_listing(good, lang)))
+    if slow:
+        out.append(w["slow"].format(items=_listing(slow, lang)))
+    if worse:
+        out.append(w["worse"].format(items=_listing(worse, lang)))
+    if not (good or slow):
+        out.append(w["none"])
+    if errors:
+        out.append(w["errors"].format(n=errors))
+    return out
