@@ -54,6 +54,19 @@ def test_data_checks_run_once_and_show_on_the_reports(rendered):
     assert manifest["units"]["29872"]["findings"]["error"] == 1 and manifest["data_quality"]["status"] == "ok"
 
 
+def test_overview_and_trends_of_the_parent(rendered):
+    folder = rendered["dir"]
+    overview = visible_text((folder / "overview-866.html").read_text(encoding="utf-8"))
+    assert "Tổng quan các đơn vị — Thành phố Cao Lãnh" in overview
+    assert "Xếp hạng: Tổng thu ngân sách" in overview and "Phường 4" in overview
+    assert "Bản cam kết hành động: tình trạng theo đơn vị" in overview and "Dữ liệu minh họa" in overview
+    trends = (folder / "trends-866.html").read_text(encoding="utf-8")
+    assert 'id="chart-trend-0"' in trends and "Xu hướng theo thời gian" in visible_text(trends)
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="overview-866.html"' in index and 'href="trends-866.html"' in index
+    assert 'id="wl-search"' in index
+
+
 def test_input_data_is_not_modified_by_a_run(rendered):
     assert tree_hash(default_data_dir()) == rendered["data_hash_before"]
 

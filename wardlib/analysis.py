@@ -296,7 +296,7 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
     last_ytd = pd.Series(_at(t["ytd_value"], pos_same), index=t.index)
     share = (last_ytd / last_total.where(last_total.gt(0))).where(t["pace"].eq("seasonal"))
     t["expected_pct"], t["pace_basis"] = calc.expected_pace(t["year_fraction"], t["aggregation"],
-                                                            t["target_value"].notna(), share)
+                                                            t["target_value"].notna(), share, t["pace"])
     t["progress"] = calc.progress(t["achievement_pct"], t["expected_pct"])
     t["status"] = calc.classify(t["value"], t["target_value"], t["target_met"], t["direction"], t["progress"],
                                 t["change_abs"], t["on_track_at"], t["off_track_below"])

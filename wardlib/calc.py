@@ -90,10 +90,14 @@ def _labelled(codes: np.ndarray, labels: list[str], index: pd.Index) -> pd.Serie
 
 
 def expected_pace(year_fraction: pd.Series, aggregation: pd.Series, has_target: pd.Series,
-                  seasonal_share: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+                  seasonal_share: pd.Series | None = None,
+                  pace: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
     """The percentage of the annual target a flow should have reached by the period's end.
 
-    Only flows (``aggregation = sum``) measured against a target have a pace.
+    Flows (``aggregation = sum``) measured against a target have a pace, and
+    so does any line whose catalog ``pace`` is set (a completion percentage
+    such as "share of the city's revenue target collected" grows over the
+    year like a flow); ``pace = none`` turns it off.
     Calendar pace is the share of the year elapsed (H1 → 50, Q3 → 75,
     month m → m/12 × 100). Where ``seasonal_share`` is given and known (last
     year's value at the same point ÷ last year's total), it replaces the
@@ -101,7 +105,9 @@ def expected_pace(year_fraction: pd.Series, aggregation: pd.Series, has_target: 
     June. Returns the pace (NaN where none applies) and its basis:
     ``calendar`` | ``seasonal`` | NA.
     """
-    applies = (aggregation.eq("sum") & has_target).to_numpy(dtype=bool)
+    explicit = pace.isin(["calendar", "seasonal"]).to_numpy(dtype=bool) if pace is not None else False
+    off = pace.eq("none").to_numpy(dtype=bool) if pace is not None else False
+    applies = ((aggregation.eq("sum").to_numpy(dtype=bool) | explicit) & ~off) & has_target.to_numpy(dtype=bool)
     pace = np.where(applies, _floats(year_fraction) * 100, np.nan)
     basis = np.where(applies, 0, -1)
     if seasonal_share is not None:

@@ -18,8 +18,9 @@ numerator      for a rate: code of the numerator …
 denominator    … and of the denominator
 factor         for a rate: 1, 100, 1000, 10000 or 100000 (default 100)
 commitment     item number in the commitments appendix ("Bản cam kết hành động")
-pace           calendar | seasonal — how the share of an annual target due by a
-               period's end is judged (default calendar; see wardlib.calc)
+pace           calendar | seasonal | none — how the share of an annual target due
+               by a period's end is judged; empty: calendar for flows
+               (aggregation sum), no pace for other lines (see wardlib.calc)
 on_track_at    progress from which a line is on track (default 0.95)
 off_track_below  progress under which a line is off track (default 0.6)
 expect         what every commune's half-year and year report should give:
@@ -47,7 +48,7 @@ OPTIONAL = ("name_en", "kind", "direction", "aggregation", "decimals", "parent",
 KINDS = ("count", "amount", "percent", "score", "rank", "ratio")
 DIRECTIONS = ("up", "down", "none")
 AGGREGATIONS = ("sum", "last", "mean", "none")
-PACES = ("calendar", "seasonal")
+PACES = ("calendar", "seasonal", "none")
 EXPECTS = ("value", "target")
 FACTORS = (1, 100, 1000, 10000, 100000)
 
@@ -117,7 +118,7 @@ def build_catalog(raw: RawTable, sections: RawTable | None) -> Catalog | None:
     expect = check_allowed(raw, "expect", EXPECTS, "contract.catalog") if "expect" in f else out["expect"]
     out["expect"] = expect.where(expect.isin(EXPECTS), "")
     pace = check_allowed(raw, "pace", PACES, "contract.catalog") if "pace" in f else out["pace"]
-    out["pace"] = pace.where(pace.isin(PACES), "calendar")
+    out["pace"] = pace.where(pace.isin(PACES), "")
     for col, default in THRESHOLDS.items():
         share, fs = parse_numbers(out[col], file=raw.file, column=col, rows=out["_row"])
         raw.findings.extend(fs)

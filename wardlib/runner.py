@@ -35,7 +35,9 @@ from wardlib.render import PageInfo, execute, export_html, read_notebook, styles
 ANALYSIS_FILE = "analysis.parquet"  # the run's analysis table, at the top of the output folder
 DOCS_DIR = "data-docs"  # the Great Expectations Data Docs of a period
 QUALITY_PAGE = "data_quality.html"
-QUALITY_TITLE = {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"}
+PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
+               "overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
+               "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
 _SAFE_CODE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")  # unit codes become file names
 
 
@@ -58,6 +60,7 @@ class RunSummary:
     results: list[UnitResult] = field(default_factory=list)
     findings: dict[str, dict[str, int]] = field(default_factory=dict)  # unit → counts by severity
     quality: UnitResult | None = None  # the data-quality page
+    pages: list[UnitResult] = field(default_factory=list)  # overview and trends pages, per parent
     docs: str | None = None  # the GX Data Docs index, relative to the period folder
 
     @property
@@ -133,12 +136,26 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
         summary.results.append(result)
         if progress:
             progress(result, i, len(codes))
-    title = QUALITY_TITLE[lang]
-    page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
-                    period_label=p.label(lang).capitalize(), data_version=data.version)
-    summary.quality = _render(read_notebook(notebooks_dir() / "data_quality.py"),
-                              {**shared, "docs_href": summary.docs or ""}, page, folder / QUALITY_PAGE,
-                              UnitResult("data_quality", title, "ok", 0.0))
+    # Once per period: the data-quality page, and per parent of the reported units its overview and trends.
+    def period_page(notebook: str, params: dict, title: str, file: str, key: str) -> UnitResult:
+        page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
+                        period_label=p.label(lang).capitalize(), data_version=data.version)
+        return _render(read_notebook(notebooks_dir() / f"{notebook}.py"), params, page, folder / file,
+                       UnitResult(key, title, "ok", 0.0))
+
+    summary.quality = period_page("data_quality", {**shared, "docs_href": summary.docs or ""},
+                                  PAGE_TITLES["data_quality"][lang], QUALITY_PAGE, "data_quality")
+    parents = dict.fromkeys(v["parent_code"] for c in codes
+                            if (v := data.units.version_at(c, p.end)) is not None and v["parent_code"])
+    for parent in parents:
+        name = data.units.name(parent, p.end)
+        common = {"parent": parent, "period": str(p), "data_dir": shared["data_dir"], "lang": lang,
+                  "analysis": str(table_path.resolve())}
+        summary.pages.append(period_page("city_overview", common, f"{PAGE_TITLES['overview'][lang]} — {name}",
+                                         f"overview-{parent}.html", f"overview-{parent}"))
+        trends = {k: v for k, v in common.items() if k != "period"} | {"until": str(p)}
+        summary.pages.append(period_page("trends", trends, f"{PAGE_TITLES['trends'][lang]} — {name}",
+                                         f"trends-{parent}.html", f"trends-{parent}"))
     write_atomic(folder / "index.html", index_page(data, p, summary, lang))
     write_atomic(folder / "manifest.json", json.dumps(manifest(summary, nb_path, lang), ensure_ascii=False, indent=2))
     return summary
@@ -183,6 +200,7 @@ def manifest(summary: RunSummary, notebook: Path, lang: str) -> dict:
         "units": {r.unit_code: {**{k: v for k, v in asdict(r).items() if k != "unit_code"},
                                 "findings": summary.findings.get(r.unit_code, {})} for r in summary.results},
         "data_quality": asdict(summary.quality) if summary.quality else None,
+        "pages": {r.unit_code: {k: v for k, v in asdict(r).items() if k != "unit_code"} for r in summary.pages},
         "data_docs": summary.docs,
     }
 
@@ -192,13 +210,13 @@ _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
 INDEX_TEXT = {
     "vi": {"title": "Báo cáo các đơn vị", "head": ["Mã", "Đơn vị", "Trực thuộc", "Trạng thái", "Kiểm tra số liệu", "Lỗi"],
            "checks": "{e} lỗi, {w} cảnh báo", "quality": "Kiểm tra chất lượng số liệu của kỳ",
-           "docs": "Kết quả Great Expectations (Data Docs)",
+           "docs": "Kết quả Great Expectations (Data Docs)", "search": "Tìm đơn vị…",
            "ok": "đã lập", "failed": "lỗi", "banner": "Dữ liệu minh họa",
            "synthetic": "Các báo cáo đánh dấu ‡ dùng số liệu tạo tự động để minh họa, không phải số liệu thật.",
            "generated": "Lập lúc", "version": "Phiên bản dữ liệu"},
     "en": {"title": "Unit reports", "head": ["Code", "Unit", "Parent", "Status", "Data checks", "Error"],
            "checks": "{e} error(s), {w} warning(s)", "quality": "Data quality checks of the period",
-           "docs": "Great Expectations results (Data Docs)",
+           "docs": "Great Expectations results (Data Docs)", "search": "Find a unit…",
            "ok": "done", "failed": "failed", "banner": "Demo data",
            "synthetic": "Reports marked ‡ use generated figures for illustration, not real data.",
            "generated": "Generated", "version": "Data version"},
@@ -220,6 +238,8 @@ def index_page(data: Dataset, period: Period, summary: RunSummary, lang: str) ->
         lang=lang, version=__version__, title=t["title"], period_label=period.label(lang).capitalize(),
         css=stylesheet(), head=t["head"], units=units,
         quality_href=summary.quality.output if summary.quality else None, quality_label=t["quality"],
+        pages=[{"href": r.output, "label": r.name} for r in summary.pages if r.output],
+        search=t["search"],
         docs_href=summary.docs, docs_label=t["docs"],
         banner=t["banner"], synthetic=t["synthetic"] if any(u["synthetic"] for u in units) else "",
         generated=f"{t['generated']} {timestamp()}", version_label=f"{t['version']} {summary.data_version}")

@@ -1,0 +1,263 @@
+"""Building blocks of the city overview and trends notebooks: all the units of one parent at once.
+
+``CityOverview`` answers what a city or province office asks after each
+period: which units lead and which are behind, on which indicators and
+which commitments, and how spread out they are. ``Trends`` draws indicators
+over time for a unit or for every unit of a parent, across the 1 July 2025
+reorganisation (earlier values of merged units are rebuilt from their
+predecessors; see wardlib.derive). Everything from the data is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wardlib import fmt
+from wardlib.analysis import build_table, read_table
+from wardlib.findings import WardlibError
+from wardlib.loaders import Dataset, load_dataset
+from wardlib.paths import default_data_dir
+from wardlib.periods import Period
+from wardlib.report import _LAYOUT, _env, _html
+
+TEXT = {
+    "vi": {"overview": "Tổng quan các đơn vị", "trends": "Xu hướng theo thời gian", "unit": "Đơn vị",
+           "league": "Xếp hạng: {name}", "commitments": "Bản cam kết hành động: tình trạng theo đơn vị",
+           "behind": "Đơn vị chậm tiến độ", "none_behind": "Không có đơn vị nào chậm tiến độ.",
+           "statuses": "Số chỉ tiêu theo tình trạng", "distribution": "Phân bố tỷ lệ đạt kế hoạch giữa các đơn vị (%)",
+           "rank": "Hạng", "achieved": "Đạt", "value": "Kết quả", "target": "Kế hoạch", "change": "So với cùng kỳ",
+           "total": "Toàn {name}", "banner": "Dữ liệu minh họa",
+           "synthetic": "Trang này có dùng số liệu tạo tự động để minh họa (đánh dấu ‡), không phải số liệu thật.",
+           "rebuilt": "điểm rỗng: cộng từ các đơn vị trước sáp nhập (1/7/2025)", "target_line": "kế hoạch"},
+    "en": {"overview": "Overview of the units", "trends": "Trends over time", "unit": "Unit",
+           "league": "League table: {name}", "commitments": "Action commitments: status by unit",
+           "behind": "Units behind schedule", "none_behind": "No unit is behind schedule.",
+           "statuses": "Lines by status", "distribution": "Spread of achievement across the units (%)",
+           "rank": "Rank", "achieved": "Achieved", "value": "Result", "target": "Target", "change": "vs same period",
+           "total": "All of {name}", "banner": "Demo data",
+           "synthetic": "This page uses generated figures for illustration (marked ‡), not real data.",
+           "rebuilt": "hollow points: sum of the units merged on 1 July 2025", "target_line": "target"},
+}
+STATUS_TEXT = {
+    "vi": {"achieved": "Đạt", "on_track": "Đúng tiến độ", "needs_acceleration": "Cần đẩy nhanh",
+           "off_track": "Chậm", "deteriorating": "Xấu đi", "no_target": "Không có kế hoạch", "no_data": "Chưa có số liệu"},
+    "en": {"achieved": "Achieved", "on_track": "On track", "needs_acceleration": "Needs acceleration",
+           "off_track": "Off track", "deteriorating": "Deteriorating", "no_target": "No target", "no_data": "No data"},
+}
+STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#66bb6a", "needs_acceleration": "#f9a825",
+                  "off_track": "#c62828", "deteriorating": "#8e24aa", "no_target": "#b0bec5", "no_data": "#e0e0e0"}
+STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-warn", "off_track": "wl-notmet",
+              "deteriorating": "wl-notmet", "no_data": "wl-pending"}
+
+_TITLE = _env.from_string("""
+<header class="wl-title"><p class="wl-kicker">{{ kicker }}</p><h1>{{ title }}</h1><p class="wl-period">{{ period }}</p></header>
+{% if synthetic %}<div class="wl-banner" role="note"><strong>{{ banner }}</strong> {{ synthetic }}</div>{% endif %}
+""")
+_GRID = _env.from_string("""
+<section class="wl-section"><h2>{{ heading }}</h2>
+{% if rows %}<table class="wl-table wl-grid">
+<thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in rows %}<tr class="{{ r.css }}">{% for c in r.cells %}<td class="{{ c.css }}">{{ c.text }}</td>{% endfor %}</tr>{% endfor %}</tbody>
+</table>{% else %}<p>{{ empty }}</p>{% endif %}
+{% if footnote %}<p class="wl-footnote">{{ footnote }}</p>{% endif %}
+</section>
+""")
+
+
+def _load(data_dir, analysis, lang: str) -> tuple[Dataset, pd.DataFrame]:
+    if lang not in TEXT:
+        raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
+    data = load_dataset(data_dir or default_data_dir())
+    return data, read_table(analysis) if analysis else build_table(data)
+
+
+@dataclass
+class CityOverview:
+    """The units directly under one parent (a city, a district or, since July 2025, a province)."""
+
+    data: Dataset
+    table: pd.DataFrame
+    parent: str
+    period: Period
+    lang: str = "vi"
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, parent: str, period: str | None = None, lang: str = "vi",
+             analysis: str | Path | None = None) -> "CityOverview":
+        data, table = _load(data_dir, analysis, lang)
+        p = Period.parse(period) if period else data.latest_period()
+        page = cls(data, table, str(parent), p, lang)
+        if page.rows.empty:
+            raise WardlibError(f"no unit under {parent!r} has data for {p}",
+                               f"không đơn vị nào thuộc {parent!r} có số liệu kỳ {p}")
+        return page
+
+    @property
+    def t(self) -> dict:
+        return TEXT[self.lang]
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The period's rows of the units under the parent (not rebuilt histories)."""
+        t = self.table
+        return t[(t["parent_code"] == self.parent) & (t["period"] == str(self.period)) & t["origin"].ne("rebuilt")]
+
+    def _name(self, code: str) -> str:
+        return self.data.catalog.name(code, self.lang)
+
+    def key_indicators(self, n: int = 6) -> list[str]:
+        """The first lines of the catalog with a target for most units (commitments aside)."""
+        r = self.rows[self.rows["achievement_pct"].notna() & self.rows["commitment"].eq("")
+                      & self.rows["parent"].eq("")]
+        counts = r.groupby("indicator", observed=True)["unit_code"].nunique()
+        units = self.rows["unit_code"].nunique()
+        order = r.drop_duplicates("indicator").sort_values("order")["indicator"].astype(str)
+        return [c for c in order if counts.get(c, 0) >= max(1, units // 2)][:n]
+
+    def header(self):
+        parent = self.data.units.name(self.parent, self.period.end)
+        synthetic = self.rows["synthetic"].any()
+        return _html(_TITLE.render(kicker=parent, title=f"{self.t['overview']} — {parent}",
+                                   period=self.period.label(self.lang).capitalize(), banner=self.t["banner"],
+                                   synthetic=self.t["synthetic"] if synthetic else ""))
+
+    def league(self, indicator: str):
+        """Every unit on one indicator, best first: result, target, achievement, rank, change."""
+        r = self.rows[self.rows["indicator"] == indicator].sort_values(["rank", "unit_code"], na_position="last")
+        body = []
+        for _, x in r.iterrows():
+            body.append({"css": "wl-synthetic" if x["synthetic"] else "", "cells": [
+                {"text": "" if pd.isna(x["rank"]) else int(x["rank"]), "css": "wl-num"},
+                {"text": str(x["unit_name"]) + (" ‡" if x["synthetic"] else ""), "css": "wl-name"},
+                {"text": fmt.quantity(x["ytd_value"], x["catalog_unit"], x["kind"], int(x["decimals"]), self.lang),
+                 "css": "wl-num"},
+                {"text": fmt.quantity(x["target_value"], x["catalog_unit"], x["kind"], int(x["decimals"]), self.lang),
+                 "css": "wl-num"},
+                {"text": fmt.percent(x["achievement_pct"], 1, self.lang), "css": "wl-num " + STATUS_CSS.get(x["status"], "")},
+                {"text": STATUS_TEXT[self.lang][x["status"]], "css": STATUS_CSS.get(x["status"], "")},
+            ]})
+        t = self.t
+        return _html(_GRID.render(heading=t["league"].format(name=self._name(indicator)), rows=body,
+                                  head=[t["rank"], t["unit"], t["value"], t["target"], t["achieved"], ""],
+                                  footnote="‡ " + t["banner"].lower() if r["synthetic"].any() else ""))
+
+    def behind(self):
+        """Which units are behind on which lines (commitments included): needing acceleration or worse."""
+        r = self.rows[self.rows["status"].isin(["needs_acceleration", "off_track", "deteriorating"])]
+        body = []
+        for code, g in r.groupby("unit_code", observed=True, sort=True):
+            names = [f"{self._name(str(i))} ({STATUS_TEXT[self.lang][s].lower()})"
+                     for i, s in zip(g["indicator"], g["status"])]
+            body.append({"css": "wl-synthetic" if g["synthetic"].any() else "", "cells": [
+                {"text": str(g["unit_name"].iloc[0]) + (" ‡" if g["synthetic"].any() else ""), "css": "wl-name"},
+                {"text": len(names), "css": "wl-num"}, {"text": "; ".join(names), "css": "wl-note"}]})
+        body.sort(key=lambda b: -b["cells"][1]["text"])
+        return _html(_GRID.render(heading=self.t["behind"], rows=body, empty=self.t["none_behind"],
+                                  head=[self.t["unit"], "", ""]))
+
+    def commitments(self):
+        """The commitments appendix as a grid: one row per unit, one column per commitment, status colours."""
+        r = self.rows[self.rows["commitment"].ne("")]
+        items = r.drop_duplicates("indicator").sort_values("order")
+        body = []
+        for code, g in r.groupby("unit_code", observed=True, sort=True):
+            by = g.set_index(g["indicator"].astype(str))
+            cells = [{"text": str(g["unit_name"].iloc[0]) + (" ‡" if g["synthetic"].any() else ""), "css": "wl-name"}]
+            for ind in items["indicator"].astype(str):
+                if ind in by.index:
+                    s = by.loc[ind, "status"]
+                    cells.append({"text": STATUS_TEXT[self.lang][s], "css": "wl-cell " + STATUS_CSS.get(s, "")})
+                else:
+                    cells.append({"text": "", "css": ""})
+            body.append({"css": "", "cells": cells})
+        head = [self.t["unit"]] + [str(c) for c in items["commitment"]]
+        names = "; ".join(f"{c}: {self._name(str(i))}" for c, i in zip(items["commitment"], items["indicator"]))
+        return _html(_GRID.render(heading=self.t["commitments"], rows=body, head=head, footnote=names))
+
+    def status_figure(self) -> go.Figure:
+        """Stacked bars: how many lines of each unit are achieved, on track, behind…"""
+        r = self.rows[self.rows["status"].isin(list(STATUS_COLOURS)[:5])]
+        counts = r.groupby(["unit_name", "status"], observed=True).size().unstack(fill_value=0)
+        fig = go.Figure()
+        for status in list(STATUS_COLOURS)[:5]:
+            if status in counts:
+                fig.add_trace(go.Bar(y=[fmt.chart_text(u) for u in counts.index], x=counts[status], orientation="h",
+                                     name=STATUS_TEXT[self.lang][status], marker_color=STATUS_COLOURS[status]))
+        fig.update_layout(barmode="stack", title=self.t["statuses"], height=max(320, 26 * len(counts) + 140),
+                          **{**_LAYOUT, "showlegend": True})
+        return fig
+
+    def distribution_figure(self, indicators: list[str] | None = None) -> go.Figure:
+        """One strip per key indicator: each unit's achievement, the spread between the units."""
+        fig = go.Figure()
+        for code in indicators or self.key_indicators():
+            r = self.rows[(self.rows["indicator"] == code) & self.rows["achievement_pct"].notna()]
+            fig.add_trace(go.Box(x=r["achievement_pct"], name=fmt.chart_text(self._name(code)), boxpoints="all",
+                                 text=[fmt.chart_text(u) for u in r["unit_name"]], orientation="h",
+                                 hovertemplate="%{text}: %{x:.1f}%<extra></extra>"))
+        fig.add_vline(x=self.period.year_fraction * 100, line_dash="dash", line_color="#444")
+        fig.update_layout(title=self.t["distribution"], height=max(320, 60 * len(fig.data) + 120), xaxis_title="%",
+                          **_LAYOUT)
+        return fig
+
+
+@dataclass
+class Trends:
+    """Indicators over time for one unit or for the units of one parent."""
+
+    data: Dataset
+    table: pd.DataFrame
+    lang: str = "vi"
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None, lang: str = "vi", analysis: str | Path | None = None) -> "Trends":
+        data, table = _load(data_dir, analysis, lang)
+        return cls(data, table, lang)
+
+    def header(self, parent: str, unit_code: str, when: Period):
+        """Title naming the parent or the unit; the demo-data banner when the lines show demo data."""
+        who = self.data.units.name(unit_code or parent, when.end)
+        codes = [unit_code] if unit_code else self.units_of(parent, when)
+        synthetic = self.table.loc[self.table["unit_code"].isin(codes), "synthetic"].any()
+        t = TEXT[self.lang]
+        return _html(_TITLE.render(kicker=who, title=f"{t['trends']} — {who}", period=when.label(self.lang).capitalize(),
+                                   banner=t["banner"], synthetic=t["synthetic"] if synthetic else ""))
+
+    def units_of(self, parent: str, when: Period) -> list[str]:
+        return self.data.units.children(parent, when.end)["code"].tolist()
+
+    def figure(self, indicator: str, units: list[str], since: str | None = None, until: str | None = None,
+               kind: str = "half") -> go.Figure:
+        """One line per unit (its latest version), periods of one length; rebuilt points hollow; targets dotted."""
+        from wardlib.analysis import unit_rows
+
+        fig = go.Figure()
+        start = pd.Timestamp(Period.parse(since).start) if since else None
+        end = pd.Timestamp(Period.parse(until).end) if until else None
+        for code in units:
+            r = unit_rows(self.table, code)
+            r = r[(r["indicator"] == indicator) & (r["period_kind"] == kind) & r["value"].notna()]
+            if start is not None:
+                r = r[r["period_end"] >= start]
+            if end is not None:
+                r = r[r["period_end"] <= end]
+            if r.empty:
+                continue
+            r = r.sort_values("period_end")
+            name = fmt.chart_text(str(r["unit_name"].iloc[0])) + (" ‡" if r["synthetic"].any() else "")
+            fig.add_trace(go.Scatter(
+                x=r["period"].astype(str), y=r["ytd_value"], mode="lines+markers", name=name,
+                marker=dict(symbol=["circle-open" if o == "rebuilt" else "circle" for o in r["origin"]], size=9)))
+            if r["target_value"].notna().any() and len(units) == 1:
+                fig.add_trace(go.Scatter(x=r["period"].astype(str), y=r["target_value"], mode="lines",
+                                         line_dash="dot", name=TEXT[self.lang]["target_line"]))
+        title = self.data.catalog.name(indicator, self.lang)
+        if any(t.marker.symbol and "circle-open" in t.marker.symbol for t in fig.data if hasattr(t, "marker")):
+            title += f" ({TEXT[self.lang]['rebuilt']})"
+        fig.update_layout(title=fmt.chart_text(title), template="plotly_white", height=420,
+                          margin=dict(l=10, r=30, t=60, b=40), font=_LAYOUT["font"])
+        return fig
