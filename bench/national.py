@@ -127,6 +127,9 @@ def _check_like(obs: pd.DataFrame, reference: pd.DataFrame) -> None:
             raise AssertionError(f"column {col!r}: dtype {mine!r} differs from the loader's {theirs!r}")
 
 
+PLANTED_ERRORS = 0.002  # share of breakdown totals given a slip for the checks to find
+
+
 def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, seed: int = 20240630,
                      units: int | None = None) -> Dataset:
     """A synthetic Dataset: current communes × ``n_indicators`` indicators × ``periods``.
@@ -206,11 +209,38 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
         den = np.round(den_level * size[..., 0] * noise[:, :, j_den]) + 1
         value[:, :, j_den] = den
         value[:, :, j_num] = np.round(den * rng.uniform(0.3, 0.95, (P, U)))
+    # Breakdowns add up and parts stay within their whole, as in real reports, except for a few
+    # planted slips (PLANTED_ERRORS of the totals) that the consistency checks must catch.
+    rate_parts = set()
+    for _, rate in cat[cat["numerator"].ne("")].iterrows():
+        rate_parts |= {rate["numerator"], rate["denominator"]}
+    lines = info[info["parent"].isin(indicators)]
+    for parent, group in lines.groupby("parent", sort=False):
+        j_total = pos[parent]
+        total = None
+        for name, parts in group.groupby("breakdown", sort=False):
+            idx = [pos[c] for c in parts.index]
+            if name == "":  # parts of no complete breakdown: each within the whole
+                for j in idx:
+                    value[:, :, j] = np.minimum(value[:, :, j], value[:, :, j_total])
+                continue
+            if total is None:
+                total = value[:, :, idx].sum(axis=2)
+                value[:, :, j_total] = total
+                continue
+            share = value[:, :, idx] / value[:, :, idx].sum(axis=2, keepdims=True)
+            scaled = np.round(share * total[:, :, None])
+            scaled[:, :, -1] += total - scaled.sum(axis=2)
+            value[:, :, idx] = scaled
+        if total is not None:
+            slip = rng.random((P, U)) < PLANTED_ERRORS
+            value[:, :, j_total] = np.where(slip, np.round(value[:, :, j_total] * 1.05) + 1, value[:, :, j_total])
     missing = rng.random((P, U, I)) < 0.01  # not reported yet
     value[missing] = np.nan
 
     # -- targets: one per (unit, indicator) on about half of them, for the whole run --------
-    has_target = rng.random((U, I)) < 0.5
+    no_target = np.array([c in rate_parts for c in indicators])  # a population has no target
+    has_target = (rng.random((U, I)) < 0.5) & ~no_target[None, :]
     yearly = np.where(agg == "sum", 12.0, 1.0)
     tgt = level[None, :] * size[0] * yearly[None, :] * rng.uniform(0.8, 1.2, (U, I))
     tgt = np.where(kind == "count", np.ceil(tgt), tgt)

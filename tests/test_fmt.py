@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wardlib import fmt
 
@@ -25,3 +27,12 @@ def test_vietnamese_and_english_formatting(call, expected):
 def test_unknown_language_names_the_valid_ones():
     with pytest.raises(ValueError, match="en.*vi"):
         fmt.number(1, lang="fr")
+
+
+@settings(max_examples=400)
+@given(x=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False), decimals=st.integers(0, 3),
+       lang=st.sampled_from(["vi", "en"]))
+def test_fast_number_formatting_matches_babel(x, decimals, lang):
+    if round(x, decimals) == 0:
+        x = abs(x)  # Babel and Python differ only on the sign of a rounded zero, which we never show
+    assert fmt.number(x, decimals, lang) == fmt.number_babel(x, decimals, lang)

@@ -61,6 +61,20 @@ RULES: dict[str, tuple[str, str, str]] = {
     "check.completeness": ("warning", "Thiếu chỉ tiêu bắt buộc", "Expected indicators missing"),
 }
 
+# Analysis-table columns no rule's message reads: left out of the records findings are built from.
+_MESSAGE_COLUMNS = {"file", "row", "unit_code", "period", "indicator", "name_vi", "name_en", "value", "ytd_value",
+                    "target", "target_value", "reported_pct", "reported_decimals", "computed_pct", "pct_check",
+                    "pct_diff", "unit", "catalog_unit", "same_period", "same_period_value", "change_pct",
+                    "parent", "breakdown", "total", "parts_sum", "diff", "whole", "whole_vi", "whole_en", "z",
+                    "median", "n", "reference", "ratio"}
+_TABLE_ONLY = {"uid", "unit_version", "unit_valid_to", "origin", "computed", "coverage", "target_op", "status",
+               "status_text", "note", "source", "synthetic", "section", "kind", "direction", "aggregation",
+               "decimals", "commitment", "order", "pace", "on_track_at", "off_track_below", "expect",
+               "unit_name", "level", "parent_code", "period_kind", "period_end", "period_months", "year_fraction",
+               "achievement_pct", "target_met", "expected_pct", "pace_basis", "progress", "change_abs",
+               "change_note", "previous_period", "previous_value", "previous_change_abs", "previous_change_pct",
+               "previous_note", "rank", "rank_of", "breakdown_ok", "exceeds_parent"}
+
 _UNIT_ALIASES = {"đồng": "đ", "vnd": "đ", "vnđ": "đ", "phần trăm": "%", "percent": "%"}
 
 
@@ -88,7 +102,7 @@ def _findings(rows: pd.DataFrame, rule: str, vi: Callable, en: Callable, values:
     """One finding per row; ``vi``/``en``/``values`` build its texts and numbers from the row."""
     sev = severity or RULES[rule][0]
     out = []
-    for r in rows.to_dict("records"):
+    for r in _records(rows):
         row = r.get("row")
         out.append(Finding(
             sev, rule, vi(r), en(r), file=str(r["file"]) if isinstance(r.get("file"), str) else None,
@@ -96,6 +110,12 @@ def _findings(rows: pd.DataFrame, rule: str, vi: Callable, en: Callable, values:
             unit_code=str(r["unit_code"]), period=str(r["period"]), indicator=str(r["indicator"]),
             values={k: _plain(v) for k, v in values(r).items()}))
     return out
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, without the columns no message uses (the table is wide; findings can be many)."""
+    keep = [c for c in rows.columns if c in _MESSAGE_COLUMNS or c not in _TABLE_ONLY]
+    return rows[keep].to_dict("records")
 
 
 def _plain(v):
@@ -158,10 +178,11 @@ def _breakdowns(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Findi
                      row=where["row"].to_numpy(), name_vi=cat.loc[bad["parent"], "name_vi"].to_numpy(),
                      name_en=cat.loc[bad["parent"], "name_en"].to_numpy())
     lines = cat[cat["breakdown"].ne("")]
+    names = {(lang, parent, name): " + ".join(g["name_vi" if lang == "vi" else "name_en"])
+             for (parent, name), g in lines.groupby(["parent", "breakdown"]) for lang in ("vi", "en")}
 
     def parts(r, lang):
-        codes = lines[(lines["parent"] == r["parent"]) & (lines["breakdown"] == r["breakdown"])].index
-        return " + ".join(cat.loc[c, "name_vi" if lang == "vi" else "name_en"] for c in codes)
+        return names[(lang, r["parent"], r["breakdown"])]
 
     return _findings(
         bad, "check.breakdown_sum",

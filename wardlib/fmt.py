@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import html
 import math
+from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 MISSING = "–"
@@ -32,10 +33,28 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+#: The vi_VN and en_US number symbols as Babel (CLDR) gives them: group, decimal.
+_SYMBOLS = {lang: (get_group_symbol(loc), get_decimal_symbol(loc)) for lang, loc in LOCALES.items()}
+
+
 def number(x: float | None, decimals: int = 0, lang: str = "vi") -> str:
-    """``5137820843`` → ``5.137.820.843``; ``55.4`` → ``55,4`` (vi) or ``55.4`` (en)."""
+    """``5137820843`` → ``5.137.820.843``; ``55.4`` → ``55,4`` (vi) or ``55.4`` (en).
+
+    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.00…``
+    (a test compares the two), written with Python's own formatting and the
+    locale's CLDR symbols: a data check that formats a million numbers cannot
+    spend 60 µs on each.
+    """
     if _missing(x):
         return MISSING
+    _locale(lang)  # an unknown language is an error, not English
+    group, dot = _SYMBOLS[lang]
+    text = format(Decimal(repr(round(float(x), decimals))), f",.{decimals}f")  # the shortest repr, as Babel
+    return text.replace(",", "\0").replace(".", dot).replace("\0", group)
+
+
+def number_babel(x: float, decimals: int = 0, lang: str = "vi") -> str:
+    """Babel's formatting of :func:`number`, kept as the reference the tests compare with."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(round(float(x), decimals), format=pattern, locale=_locale(lang))
 
