@@ -23,7 +23,7 @@
 
 # %% tags=["parameters"]
 unit_code: str = "29872"  # mã đơn vị trong units.csv, ví dụ 29872 là Phường 4, TP Cao Lãnh
-period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất của dữ liệu
+period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất có số liệu của đơn vị
 data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu đi kèm wardlib
 lang: str = "vi"  # ngôn ngữ báo cáo: vi hoặc en
 analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để trống: tính từ dữ liệu

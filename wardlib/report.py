@@ -27,7 +27,7 @@ from wardlib.findings import Finding, WardlibError
 from wardlib.quality import read_findings
 from wardlib.loaders import Dataset, load_dataset
 from wardlib.paths import default_data_dir
-from wardlib.periods import Period
+from wardlib.periods import Period, latest
 
 TEXT = {
     "vi": {
@@ -159,7 +159,7 @@ class WardReport:
         if lang not in TEXT:
             raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
         data = load_dataset(data_dir or default_data_dir())
-        p = Period.parse(period) if period else data.latest_period()
+        p = Period.parse(period) if period else _latest_for(data, str(unit_code))
         if analysis:
             peers = data.units.peers(str(unit_code), p.end) or data.units.peers(str(unit_code), p.start)
             table = read_table(analysis, sorted({str(unit_code), *peers}))
@@ -394,6 +394,13 @@ _FINDINGS = _env.from_string("""
 {% else %}<p>{{ t.quality_none }}</p>{% endif %}
 </section>
 """)
+
+
+def _latest_for(data: Dataset, unit_code: str) -> Period:
+    """The latest period with data for the unit (the dataset's latest if it has none)."""
+    obs = data.observations
+    periods = obs.loc[obs["unit_code"] == unit_code, "period"].astype(str).unique()
+    return latest(periods) if len(periods) else data.latest_period()
 
 
 def _names(data: Dataset, lang: str) -> dict[str, str]:
