@@ -12,7 +12,10 @@ ARGS ?=
 # figures for Phường 4) and the latest, after the 2025 reorganisation (demo).
 PERIODS ?= 2024-H1 2026-H1
 
-.PHONY: report test lab validate clean
+.PHONY: report test lab validate clean chromium
+
+# Root needs no sudo; anyone else installs Debian packages through it.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Reinstall only when the packaging metadata changes; the install is editable,
 # so source edits need no reinstall.
@@ -28,8 +31,17 @@ report: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/wardlib validate $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(ARGS)
+
+# The browser tests drive Debian's Chromium (a test tool's own browser download is
+# blocked here). Installed when missing; in CI (CI set) a failed install fails the run,
+# elsewhere the browser tests then skip and say why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	} || [ -z "$$CI" ]
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

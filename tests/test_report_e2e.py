@@ -86,17 +86,29 @@ def test_no_code_no_parameters_in_the_html(rendered):
         assert leaked not in html, leaked
 
 
-def test_charts_draw_offline(rendered):
+def test_charts_draw_offline_from_one_small_file(rendered):
     html = html_of(rendered, "29872")
     head, body = html.split("<body", 1)
-    # plotly.js itself is inline in the head, before the charts that call it: no CDN, no require.js
-    assert "* plotly.js v" in head and head.count("* plotly.js v") == 1
+    # single mode (the default): plotly.js travels compressed inside the page, no CDN, no require.js
+    assert 'id="wardlib-plotly"' in head and "application/x-wardlib-gzip-base64" in head
+    assert len(html.encode("utf-8")) <= 2_500_000
     assert "<script src=" not in html
     assert "require.min.js" not in html and "tex-chtml" not in html  # lab template's CDN scripts
-    for div in ("chart-achievement", "chart-neighbours"):
+    for div in ("chart-achievement", "chart-same-period", "chart-neighbours"):
         assert f'id="{div}"' in body and re.search(rf'Plotly\.newPlot\(\s*"{div}"', body), div
     # the figure data is there (plotly encodes the numbers in base64; its labels are text)
     assert re.search(r'"text":\[[^\]]*"55,4%"', body) and '"bdata"' in body
+    manifest = json.loads((rendered["dir"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["mode"] == "single"
+
+
+def test_site_mode_shares_one_copy_of_plotly(tmp_path):
+    assert main(["run", "--period", "2024-H1", "--unit", "29875", "--out", str(tmp_path), "--mode", "site",
+                 "--no-gx"]) == 0
+    page = (tmp_path / "2024-H1" / "29875.html").read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) <= 150_000
+    assert 'src="../assets/plotly.min.js"' in page and 'href="../assets/report.css"' in page
+    assert (tmp_path / "assets" / "plotly.min.js").stat().st_size > 1_000_000
 
 
 def test_demo_data_is_labelled_on_every_report_that_shows_it(rendered):

@@ -1,6 +1,7 @@
 """The ``wardlib`` command.
 
     wardlib run       [--data DIR] [--period P] [--unit CODE ...] [--out DIR] [--lang vi|en] [--no-gx]
+                      [--mode single|site|inline]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
 
 Exit codes — run: 0 every unit rendered, 1 some units failed (the others
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="unit code to report on; repeat for several (default: every commune with data)")
     r.add_argument("--out", type=Path, default=None, help="output folder (default: reports/ of the project)")
     r.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites and their Data Docs")
+    r.add_argument("--mode", choices=("single", "site", "inline"), default="single",
+                   help="single: every page self-contained (default, ≤ 2.5 MB); site: pages share "
+                        "OUT/assets/ (small pages, keep the folder together); inline: plotly as is")
 
     v = sub.add_parser("validate", help="check a dataset against the data contract")
     common(v)
@@ -114,7 +118,8 @@ def _run(args) -> int:
         print(f"[{i}/{n}] {mark} {result.unit_code} {result.name} ({result.seconds:.1f}s) {detail}", file=sys.stderr)
 
     try:
-        summary = run(args.data, args.period, args.units, out, args.lang, progress=progress, gx=not args.no_gx)
+        summary = run(args.data, args.period, args.units, out, args.lang, progress=progress, gx=not args.no_gx,
+                      mode=args.mode)
     except ContractError as exc:
         _print_findings([f for f in exc.findings if f.severity == "error"], args.lang)
         print("wardlib: the data breaks the contract; nothing was rendered (see `wardlib validate`).", file=sys.stderr)

@@ -1,14 +1,25 @@
 """From a notebook source to a report page: execute with papermill, export with nbconvert.
 
 The exported HTML has no code, no papermill ``injected-parameters`` cell and
-no parameter metadata; it embeds our stylesheet and plotly.js (from the
-installed plotly package, never a CDN), so it opens offline and its charts
-draw.
+no parameter metadata. plotly.js always comes from the installed plotly
+package, never a CDN, so pages open offline and their charts draw. Three ways
+to ship it and our stylesheet (``export_html(..., mode=...)``):
+
+- ``inline`` (the default, as before): both inline, plotly.js raw — about 4.9 MB a page;
+- ``single``: one self-contained file of about 2 MB: plotly.js is embedded
+  gzip-compressed and base64-encoded and unpacked by the browser at load
+  (``templates/wardlib/plotly_loader.js``), the stylesheet inline;
+- ``site``: the page links ``{assets_href}/plotly.min.js`` and
+  ``{assets_href}/report.css``, one shared copy per folder written by
+  :func:`write_assets` — about 70 KB a page.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -17,11 +28,17 @@ from pathlib import Path
 import nbformat
 
 from wardlib import __version__
+from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR
 
 # Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader.
 HIDDEN_TAGS = {"injected-parameters", "parameters", "notebook-only"}
 KERNEL = "python3"
+
+MODES = ("inline", "single", "site")
+PLOTLY_ASSET = "plotly.min.js"  # the names write_assets gives the shared copies, and site pages link
+CSS_ASSET = "report.css"
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -67,13 +84,43 @@ class PageInfo:
     data_version: str
 
 
-@lru_cache(maxsize=1)
-def plotly_js() -> str:
-    """The full plotly.js bundle shipped inside the plotly package (offline, no CDN)."""
+def plotly_path() -> Path:
+    """plotly.min.js as the installed plotly package ships it: the only copy wardlib uses."""
     import plotly
 
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """The full plotly.js bundle shipped inside the plotly package (offline, no CDN), safe inside ``<script>``."""
+    return plotly_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+@lru_cache(maxsize=1)
+def plotly_js_gzip_base64() -> str:
+    """plotly.min.js gzip-compressed (level 9, no timestamp: the same bytes every run), base64-encoded.
+
+    About 1.96 MB for plotly.js 4.1 (4.8 MB raw); computed once per process (about 0.3 s).
+    Base64 has no ``<``, so it cannot end the ``<script>`` element that carries it.
+    """
+    return base64.b64encode(gzip.compress(plotly_path().read_bytes(), compresslevel=9, mtime=0)).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def plotly_banner() -> str:
+    """plotly.js's leading licence comment (``/** plotly.js vX ... MIT */``), kept visible in single-file pages."""
+    with plotly_path().open(encoding="utf-8") as fh:
+        head = fh.read(2000)
+    end = head.find("*/")
+    banner = head[:end + 2] if head.startswith("/*") and end > 0 else ""
+    return "" if "</" in banner else banner
+
+
+@lru_cache(maxsize=1)
+def plotly_loader() -> str:
+    """The script that readies plotly.js in single-file and site pages (see its header comment)."""
+    return (TEMPLATES_DIR / "wardlib" / "plotly_loader.js").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -99,20 +146,72 @@ def _exporter():
     return exporter
 
 
-def export_html(nb: nbformat.NotebookNode, page: PageInfo, *, generated: datetime | None = None) -> str:
-    """The report page of an executed notebook, self-contained."""
+def export_html(nb: nbformat.NotebookNode, page: PageInfo, *, generated: datetime | None = None,
+                mode: str = "inline", assets_href: str = "assets") -> str:
+    """The report page of an executed notebook.
+
+    ``mode``: ``"inline"`` (default) and ``"single"`` give a self-contained page, ``"site"`` a
+    page that needs :func:`write_assets` to have filled the folder ``assets_href`` points to,
+    a relative URL (``"assets"``, ``"../assets"``). See the module docstring.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     nb = strip_parameters(nb)
     vi = page.lang == "vi"
-    resources = {"wardlib": {
-        "lang": page.lang, "version": __version__, "title": page.title,
-        "css": stylesheet(),
-        "plotly_js": plotly_js(),
+    charts = mode == "inline" or has_charts(nb)  # inline pages keep plotly.js whatever they show, as before
+    info = {
+        "lang": page.lang, "version": __version__, "title": page.title, "mode": mode,
+        "css": stylesheet() if mode != "site" else "",
+        "plotly_js": plotly_js() if mode == "inline" else "",
+        "plotly_gzip": plotly_js_gzip_base64() if mode == "single" and charts else "",
+        "plotly_banner": plotly_banner() if mode == "single" and charts else "",
+        "loader_js": plotly_loader() if mode != "inline" and charts else "",
         "unit_label": page.unit_label, "period_label": page.period_label,
         "generated_label": ("Lập lúc " if vi else "Generated ") + timestamp(generated),
         "version_label": ("Phiên bản dữ liệu " if vi else "Data version ") + page.data_version,
-    }}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    }
+    if mode == "site":
+        base = _relative_href(assets_href)
+        info.update(assets_href=base, plotly_src=f"{base}/{PLOTLY_ASSET}" if charts else "")
+    body, _ = _exporter().from_notebook_node(nb, resources={"wardlib": info})
     return body
+
+
+def _relative_href(href: str) -> str:
+    """``assets_href`` without its trailing slash; never a URL with a scheme (``https:``, ``file:``) or host."""
+    href = href.strip().rstrip("/")
+    if not href or _URL_SCHEME.match(href) or href.startswith(("//", "\\\\")):
+        raise ValueError(f"assets_href must be a relative URL such as 'assets' or '../assets', not {href!r}")
+    return href
+
+
+def has_charts(nb: nbformat.NotebookNode) -> bool:
+    """Whether any HTML or JavaScript output calls plotly.js (``show_figure``'s ``Plotly.newPlot``)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/html", "application/javascript"):
+                text = data.get(mime, "")
+                if "Plotly." in ("".join(text) if isinstance(text, list) else text):
+                    return True
+    return False
+
+
+def write_assets(folder: Path) -> None:
+    """Write the shared ``plotly.min.js`` and ``report.css`` of site pages into ``folder``.
+
+    Each file is written atomically, and only when its content differs: a second run leaves
+    identical files (and their modification times) alone.
+    """
+    folder = Path(folder)
+    for name, data in ((PLOTLY_ASSET, plotly_path().read_bytes()), (CSS_ASSET, stylesheet().encode("utf-8"))):
+        path = folder / name
+        try:
+            if path.read_bytes() == data:
+                continue
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            pass
+        write_atomic(path, data)
 
 
 def strip_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

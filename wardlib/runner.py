@@ -30,10 +30,12 @@ from wardlib.loaders import Dataset, load_dataset
 from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
 from wardlib.periods import Period, PeriodError
-from wardlib.render import PageInfo, execute, export_html, read_notebook, stylesheet, timestamp
+from wardlib.render import PageInfo, execute, export_html, read_notebook, stylesheet, timestamp, write_assets
 
 ANALYSIS_FILE = "analysis.parquet"  # the run's analysis table, at the top of the output folder
 DOCS_DIR = "data-docs"  # the Great Expectations Data Docs of a period
+ASSETS_DIR = "assets"  # site mode: plotly.js and the stylesheet, shared by every period's pages
+MODES = ("single", "site", "inline")
 QUALITY_PAGE = "data_quality.html"
 PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
                "overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
@@ -62,6 +64,7 @@ class RunSummary:
     quality: UnitResult | None = None  # the data-quality page
     pages: list[UnitResult] = field(default_factory=list)  # overview and trends pages, per parent
     docs: str | None = None  # the GX Data Docs index, relative to the period folder
+    mode: str = "single"  # how the pages carry plotly.js and the stylesheet (see run)
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -86,12 +89,19 @@ def plan_units(data: Dataset, period: Period, requested: list[str] | None) -> li
 
 def run(data_dir: str | Path | None = None, period: str | None = None, units: list[str] | None = None,
         out_dir: str | Path = "reports", lang: str = "vi", notebook: str = "ward_report",
-        progress: Callable[[UnitResult, int, int], None] | None = None, gx: bool = True) -> RunSummary:
+        progress: Callable[[UnitResult, int, int], None] | None = None, gx: bool = True,
+        mode: str = "single") -> RunSummary:
     """Render the reports of one period. Raises ContractError/WardlibError when the input cannot be used.
 
     ``gx=False`` skips the Great Expectations suites (and their Data Docs);
-    the consistency rules always run.
+    the consistency rules always run. ``mode`` is how pages carry plotly.js
+    and the stylesheet: ``single`` (each file self-contained and offline,
+    plotly compressed inside), ``site`` (one shared copy in ``OUT/assets/``)
+    or ``inline`` (plotly as is: larger files).
     """
+    if mode not in MODES:
+        raise WardlibError(f"mode must be one of {', '.join(MODES)}, not {mode!r}",
+                           f"mode phải là một trong {', '.join(MODES)}, không phải {mode!r}")
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     data = load_dataset(data_dir)
     try:
@@ -109,7 +119,9 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
     nb_path = notebooks_dir() / f"{notebook}.py"
     nb = read_notebook(nb_path)
     folder = Path(out_dir) / str(p)
-    summary = RunSummary(str(p), folder, data.version)
+    summary = RunSummary(str(p), folder, data.version, mode=mode)
+    if mode == "site":
+        write_assets(Path(out_dir) / ASSETS_DIR)
 
     # Once per run: the analysis table and the data checks, which every notebook only reads.
     table = build_table(data)
@@ -132,7 +144,7 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
                         period_label=p.label(lang).capitalize(), data_version=data.version)
         result = _render(nb, {"unit_code": code, **shared, "analysis": str(table_path.resolve())}, page,
                          folder / f"{code}.html", UnitResult(code, name, "ok", 0.0,
-                                                            synthetic=shows_synthetic(data, code, p)))
+                                                            synthetic=shows_synthetic(data, code, p)), mode)
         summary.results.append(result)
         if progress:
             progress(result, i, len(codes))
@@ -141,7 +153,7 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
         page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
                         period_label=p.label(lang).capitalize(), data_version=data.version)
         return _render(read_notebook(notebooks_dir() / f"{notebook}.py"), params, page, folder / file,
-                       UnitResult(key, title, "ok", 0.0))
+                       UnitResult(key, title, "ok", 0.0), mode)
 
     summary.quality = period_page("data_quality", {**shared, "docs_href": summary.docs or ""},
                                   PAGE_TITLES["data_quality"][lang], QUALITY_PAGE, "data_quality")
@@ -168,11 +180,11 @@ def shows_synthetic(data: Dataset, code: str, period: Period) -> bool:
     return bool(rows["synthetic"].any())
 
 
-def _render(nb, params: dict, page: PageInfo, path: Path, result: UnitResult) -> UnitResult:
+def _render(nb, params: dict, page: PageInfo, path: Path, result: UnitResult, mode: str) -> UnitResult:
     """Execute ``nb`` with ``params`` and write its HTML to ``path``; failures are recorded, not raised."""
     start = time.perf_counter()
     try:
-        write_atomic(path, export_html(execute(nb, params), page))
+        write_atomic(path, export_html(execute(nb, params), page, mode=mode, assets_href=f"../{ASSETS_DIR}"))
         result.output = path.name
     except Exception as exc:  # one page's failure is recorded, the batch goes on
         result.status, result.error = "failed", _describe(exc)
@@ -197,6 +209,7 @@ def manifest(summary: RunSummary, notebook: Path, lang: str) -> dict:
         "data_version": summary.data_version,
         "notebook": notebook.name,
         "lang": lang,
+        "mode": summary.mode,
         "units": {r.unit_code: {**{k: v for k, v in asdict(r).items() if k != "unit_code"},
                                 "findings": summary.findings.get(r.unit_code, {})} for r in summary.results},
         "data_quality": asdict(summary.quality) if summary.quality else None,
