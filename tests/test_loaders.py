@@ -103,8 +103,17 @@ def test_missing_file_and_empty_observations(make_dataset):
 
 def test_not_utf8_says_how_to_save(make_dataset):
     root = make_dataset()
+    rows = [dict(OBSERVATIONS[0], note="Đơn vị báo cáo".replace("ị", "i"))] + OBSERVATIONS[1:]  # cp1258-encodable
+    write_csv(root / "observations" / "obs.csv", rows, encoding="cp1258")
+    [finding] = errors_of(root)
+    assert "CSV UTF-8" in finding.message_en and 'encoding = "cp1258"' in finding.message_en
+    assert (finding.file, finding.row) == ("observations/obs.csv", 2)
+
+
+def test_excel_unicode_text_is_read(make_dataset):
+    root = make_dataset()
     write_csv(root / "observations" / "obs.csv", OBSERVATIONS, encoding="utf-16")
-    assert "CSV UTF-8" in errors_of(root)[0].message_en
+    assert len(load_dataset(root).observations) == len(OBSERVATIONS)
 
 
 def test_missing_folder_is_our_error(tmp_path):

@@ -23,6 +23,8 @@ from wardlib import __version__
 from wardlib.findings import ContractError, Finding, WardlibError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+# Findings that mean a file cannot be read at all (validate exits 2), as opposed to content to correct.
+UNREADABLE = {"contract.file", "contract.size", "contract.encoding", "contract.excel", "contract.settings"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     common(v)
     v.add_argument("--json", action="store_true", help="print the findings as JSON")
     v.add_argument("--period", help="check the content of this period only (default: every period)")
+    v.add_argument("--locale", choices=("vi",), default=None,
+                   help="read Vietnamese number writing (5.137.820.843, 55,4%%, 06/10) in every file")
+    v.add_argument("--csv", type=Path, default=None, help="also write the findings as a CSV file (for a spreadsheet)")
     v.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites")
     v.add_argument("--docs", type=Path, default=None, help="build the Great Expectations Data Docs into this folder")
     return p
@@ -84,7 +89,7 @@ def _validate(args) -> int:
     data_dir = args.data or default_data_dir()
     try:
         period = str(Period.parse(args.period)) if args.period else None
-        data = load_dataset(data_dir)
+        data = load_dataset(data_dir, locale=args.locale)
         findings = quality.collect(data, build_table(data), period=period, gx=not args.no_gx, docs_dir=args.docs)
     except ContractError as exc:
         findings = exc.findings
@@ -94,8 +99,10 @@ def _validate(args) -> int:
     except WardlibError as exc:
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
-    unreadable = any(f.rule == "contract.file" and f.severity == "error" for f in findings)
+    unreadable = any(f.rule in UNREADABLE and f.severity == "error" for f in findings)
     errors = sum(f.severity == "error" for f in findings)
+    if args.csv:
+        quality.write_findings_csv(findings, args.csv, args.lang)
     if args.json:
         print(json.dumps([f.as_dict(args.lang) for f in findings], ensure_ascii=False, indent=2))
     else:

@@ -42,7 +42,7 @@ from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
 from wardlib.numbers import parse_numbers
 from wardlib.periods import Period, PeriodError, latest, period_table
-from wardlib.tables import SUFFIXES, RawTable, check_columns, read_table, text_column
+from wardlib.tables import LOCALES, SUFFIXES, RawTable, check_columns, read_settings, read_table, text_column
 from wardlib.targets import TargetError, parse_target
 from wardlib.units import UnitTable, build_units
 
@@ -80,7 +80,7 @@ class Dataset:
 
 def input_files(root: Path) -> list[Path]:
     """Every file a dataset consists of, in a stable order."""
-    files = [root / n for n in ("indicators.csv", "sections.csv", "units.csv", "crosswalk.csv")
+    files = [root / n for n in ("dataset.toml", "indicators.csv", "sections.csv", "units.csv", "crosswalk.csv")
              if (root / n).is_file()]
     obs = root / "observations"
     if obs.is_dir():
@@ -98,12 +98,24 @@ def dataset_version(root: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def load_dataset(path: str | Path) -> Dataset:
-    """Read and check a dataset folder; raise ContractError listing every problem found."""
+def load_dataset(path: str | Path, *, locale: str | None = None) -> Dataset:
+    """Read and check a dataset folder; raise ContractError listing every problem found.
+
+    ``locale="vi"`` reads Vietnamese number writing (5.137.820.843, 55,4%, and
+    "06/10" as result 6 of target 10) in every file; without it each file's
+    ``locale`` in ``dataset.toml`` decides (see wardlib.tables).
+    """
     root = Path(path).expanduser().resolve()
     if not root.is_dir():
-        raise WardlibError(f"data folder not found: {root}")
-    findings: list[Finding] = []
+        raise WardlibError(f"data folder not found: {root}", f"không tìm thấy thư mục dữ liệu: {root}")
+    if locale not in (None, *LOCALES):
+        raise WardlibError(f"locale must be 'vi' or empty, not {locale!r}",
+                           f"locale phải là 'vi' hoặc để trống, không phải {locale!r}")
+    settings = read_settings(root)
+    findings: list[Finding] = list(settings.findings)
+
+    def read(name: str) -> RawTable:
+        return read_table(root / name, root, settings.options(name, locale))
 
     def need(name: str) -> RawTable | None:
         p = root / name
@@ -111,14 +123,13 @@ def load_dataset(path: str | Path) -> Dataset:
             findings.append(Finding("error", "contract.file", f"thiếu tệp bắt buộc '{name}'.",
                                     f"the required file '{name}' is missing.", file=name))
             return None
-        t = read_table(p, root)
-        return t
+        return read(name)
 
     cat_raw, unit_raw = need("indicators.csv"), need("units.csv")
-    sec_raw = read_table(root / "sections.csv", root) if (root / "sections.csv").is_file() else None
+    sec_raw = read("sections.csv") if (root / "sections.csv").is_file() else None
     catalog = build_catalog(cat_raw, sec_raw) if cat_raw is not None and cat_raw.ok else None
     units = build_units(unit_raw) if unit_raw is not None and unit_raw.ok else None
-    cw_raw = read_table(root / "crosswalk.csv", root) if (root / "crosswalk.csv").is_file() else None
+    cw_raw = read("crosswalk.csv") if (root / "crosswalk.csv").is_file() else None
     crosswalk = build_crosswalk(cw_raw if cw_raw is None or cw_raw.ok else None, units.table) if units else None
     for t in (cat_raw, sec_raw, unit_raw, cw_raw):
         if t is not None:
@@ -133,12 +144,13 @@ def load_dataset(path: str | Path) -> Dataset:
     if has_errors(findings):
         raise ContractError(findings)
 
-    tables = [read_table(p, root) for p in obs_files]
+    tables = [read(p.relative_to(root).as_posix()) for p in obs_files]
     frames = []
     for t in tables:
         if t.ok and check_columns(t, REQUIRED, OPTIONAL):
             frame = t.frame
             frame["_file"] = t.file
+            frame["_vi"] = t.options.locale == "vi"
             frames.append(frame)
         findings.extend(t.findings)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REQUIRED, "_row", "_file"])
@@ -146,6 +158,48 @@ def load_dataset(path: str | Path) -> Dataset:
     if has_errors(findings):
         raise ContractError(findings)
     return Dataset(root, catalog, units, observations, periods, dataset_version(root), findings, crosswalk)
+
+
+_SLASH = r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$"
+
+
+def _result_of_target(value: pd.Series, obs: pd.DataFrame, vi: pd.Series, add) -> tuple[pd.Series, pd.Series]:
+    """Vietnamese "06/10" in the value column means result 6 of target 10 (as the seed writes it).
+
+    Read so only where the locale is ``vi`` and the target column is empty or
+    says the same; otherwise the value is left to be refused as not a number.
+    """
+    text = value.astype("string").fillna("")
+    parts = text.str.extract(_SLASH)
+    slash = parts[0].notna() & vi
+    target = obs["target"].copy()
+    if not slash.any():
+        return value, target
+    agree = target.eq("") | target.eq(parts[1])
+    use = slash & agree
+    add(slash & ~agree, "contract.value_target", "value",
+        lambda r: "giá trị dạng 'kết quả/chỉ tiêu' khác với cột target; ghi kết quả vào value, chỉ tiêu vào target.",
+        lambda r: "the value is written 'result/target' but differs from the target column; put the result in "
+                  "value and the target in target.")
+    new_value = text.where(~use, parts[0])
+    return new_value.where(~(slash & ~agree), text), target.where(~use | target.ne(""), parts[1])
+
+
+def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
+    """Negative counts and amounts, percentages outside 0–100, negative stated percentages: errors."""
+    known = obs["indicator"].isin(list(catalog.table.index))
+    kind = obs["indicator"].map(catalog.table["kind"]).where(known, "")
+    unit = obs["indicator"].map(catalog.table["unit"]).where(known, "")
+    add(kind.isin(["count", "amount"]) & obs["value"].lt(0), "contract.negative", "value",
+        lambda r: f"{r['value']:g} là số âm: số đếm và số tiền không thể âm; kiểm tra dấu trừ.",
+        lambda r: f"{r['value']:g} is negative: counts and amounts cannot be; check the minus sign.")
+    add((kind.eq("percent") | unit.eq("%")) & ~obs["value"].between(0, 100) & obs["value"].notna(),
+        "contract.percent", "value",
+        lambda r: f"{r['value']:g}% nằm ngoài 0–100: tỷ lệ phần trăm phải từ 0 đến 100; kiểm tra số liệu.",
+        lambda r: f"{r['value']:g}% is outside 0–100: a percentage must be from 0 to 100; check the figure.")
+    add(obs["reported_pct"].lt(0), "contract.percent", "reported_pct",
+        lambda r: f"tỷ lệ báo cáo nêu {r['reported_pct']:g}% là số âm; kiểm tra số liệu.",
+        lambda r: f"the stated percentage {r['reported_pct']:g}% is negative; check the figure.")
 
 
 def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
@@ -175,7 +229,8 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     bad_period = obs["period"].ne("") & ~obs["period"].isin(list(canon))
     add(bad_period, "contract.period", "period",
         lambda r: PeriodError(r["period"]).message_vi, lambda r: str(PeriodError(r["period"])))
-    obs["period"] = obs["period"].map(canon).fillna(obs["period"]).astype("string")
+    mapped = obs["period"].map(canon).astype("string") if canon else pd.Series(pd.NA, index=obs.index, dtype="string")
+    obs["period"] = mapped.fillna(obs["period"]).astype("string")
 
     known = obs["indicator"].ne("") & ~obs["indicator"].isin(list(catalog.table.index))
     add(known, "contract.indicator", "indicator",
@@ -196,10 +251,15 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         lambda r: f"unit code '{r['unit_code']}' is not in units.csv: add the unit or correct the code.")
 
     ctx = obs[KEY]
-    for col in ("value", "reported_pct"):
-        series = raw[col] if col in raw.columns else pd.Series("", index=raw.index)
-        obs[col], fs = parse_numbers(series, file=obs["file"], column=col, rows=obs["row"], context=ctx)
+    vi = raw["_vi"].fillna(False).astype(bool) if "_vi" in raw.columns else pd.Series(False, index=raw.index)
+    value_text = raw["value"] if "value" in raw.columns else pd.Series("", index=raw.index)
+    value_text, obs["target"] = _result_of_target(value_text, obs, vi, add)
+    for col, series in (("value", value_text),
+                        ("reported_pct", raw["reported_pct"] if "reported_pct" in raw.columns else None)):
+        series = series if series is not None else pd.Series("", index=raw.index)
+        obs[col], fs = parse_numbers(series, file=obs["file"], column=col, rows=obs["row"], context=ctx, vi=vi)
         findings.extend(fs)
+    _impossible_values(obs, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
     obs["reported_decimals"] = stated.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64")

@@ -2,8 +2,14 @@
 
 The data contract asks for plain machine numbers: a dot for decimals, no
 thousands separators (``5137820843``, ``55.4``). Vietnamese writing
-(``5.137.820.843``, ``55,4``) is refused with a message that says how to
-write it, never silently read as another number.
+(``5.137.820.843``, ``55,4``, ``55,4%``) is read only where the file's locale
+is declared ``vi`` (``--locale vi`` or ``dataset.toml``); without it such text
+is an error that suggests the option — never silently read as another number.
+
+Cells that say there is no figure: ``N/A``, ``NA``, ``n/a`` are read as
+empty (a note says so). A lone ``-`` is refused: in Vietnamese statistics it
+means "nothing happened" (0) as often as "not available", so the file must say
+which.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import pandas as pd
 
 from wardlib.findings import Finding
 
-# Vietnamese thousands dots (5.137.820.843) or a decimal comma (55,4): say so in the message.
-_VI_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+,\d+$")
+# Vietnamese thousands dots (5.137.820.843) or a decimal comma (55,4), perhaps with a % sign.
+_VI_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+|\d+)\s*%?$")
+_VI_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?\s*%?$|^[+-]?\d+,\d+\s*%?$|^[+-]?\d+(\.\d+)?\s*%$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NOT_AVAILABLE = ("n/a", "na", "#n/a")  # read as empty
+AMBIGUOUS = ("-", "–", "—", "x", "...", "…")  # 0 or "not available"? the file must say
 
 MAX_FINDINGS_PER_COLUMN = 50  # beyond this, one summary finding: a broken column is one problem
 
@@ -35,23 +44,54 @@ def parse_numbers(
     rows: pd.Series,
     context: pd.DataFrame | None = None,
     rule: str = "contract.number",
+    vi: bool | pd.Series = False,
 ) -> tuple[pd.Series, list[Finding]]:
     """Convert a column to float64; blanks become NaN; anything else not a number is a finding.
 
     ``file`` names the file (or gives each cell's file, for rows gathered from
     several files); ``rows`` gives each cell's row number as a person sees it; ``context`` may
     hold ``unit_code``, ``period`` and ``indicator`` columns to name in findings.
+    ``vi`` (for the whole column or per cell) reads Vietnamese number writing.
     """
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.astype("float64")
         bad = ~np.isfinite(values) & values.notna()
         return values.where(~bad), _findings(series, bad, file, column, rows, context, rule)
     text = series.astype("string").str.strip()
-    is_blank = text.isna() | text.eq("")
+    lowered = text.str.lower()
+    na = lowered.isin(NOT_AVAILABLE).fillna(False)
+    is_blank = text.isna() | text.eq("") | na
     ok = text.str.fullmatch(_PLAIN.pattern).fillna(False)
-    values = pd.to_numeric(text.where(ok & ~is_blank), errors="coerce").astype("float64")
+    cleaned = text.where(ok)
+    vi = pd.Series(vi, index=text.index) if isinstance(vi, bool) else vi.reindex(text.index).fillna(False)
+    # Declared Vietnamese: dots group thousands (1.234 is 1234), a comma is the decimal mark.
+    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?\s*%?").fillna(False)
+    local = vi.astype(bool) & ~is_blank & (grouped | (~ok & text.str.fullmatch(_VI_NUMBER.pattern).fillna(False)))
+    # A plain number with a % sign (the seed's "55.4%"): only the sign goes.
+    percent = vi.astype(bool) & ~is_blank & ~local & text.str.fullmatch(r"[+-]?\d+(\.\d+)?\s*%").fillna(False)
+    if local.any() or percent.any():
+        bare = text.str.replace(r"\s*%$", "", regex=True)
+        cleaned = cleaned.where(~local, bare.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+        cleaned = cleaned.where(~percent, bare)
+        ok = ok | local | percent
+    values = pd.to_numeric(cleaned.where(ok & ~is_blank), errors="coerce").astype("float64")
     bad = ~is_blank & (~ok | ~np.isfinite(values.fillna(0)))
-    return values.where(~bad), _findings(text, bad, file, column, rows, context, rule)
+    found = _findings(text, bad, file, column, rows, context, rule)
+    found += _not_available_notes(text, na, file, column, rows, context)
+    return values.where(~bad), found
+
+
+def _not_available_notes(text, na, file, column, rows, context) -> list[Finding]:
+    idx = na[na].index
+    out = []
+    for i in idx[:MAX_FINDINGS_PER_COLUMN]:
+        ctx = context.loc[i] if context is not None else {}
+        out.append(Finding(
+            "info", "contract.not_available", f"'{text.loc[i]}' được đọc là ô trống (chưa có số liệu).",
+            f"'{text.loc[i]}' is read as an empty cell (no figure).",
+            file=file if isinstance(file, str) else str(file.loc[i]), row=int(rows.loc[i]), column=column,
+            unit_code=_opt(ctx, "unit_code"), period=_opt(ctx, "period"), indicator=_opt(ctx, "indicator")))
+    return out
 
 
 def _findings(text, bad, file, column, rows, context, rule) -> list[Finding]:
@@ -59,9 +99,16 @@ def _findings(text, bad, file, column, rows, context, rule) -> list[Finding]:
     out: list[Finding] = []
     for i in idx[:MAX_FINDINGS_PER_COLUMN]:
         raw = text.loc[i]
-        if isinstance(raw, str) and _VI_NUMBER.match(raw):
-            hint_vi = "số viết kiểu Việt Nam (dấu chấm phân cách nghìn hoặc dấu phẩy thập phân); hãy ghi số máy, ví dụ 5137820843 hoặc 55.4"
-            hint_en = "this is Vietnamese number writing (thousands dots or a decimal comma); write a plain number such as 5137820843 or 55.4"
+        if isinstance(raw, str) and _VI_GROUPED.match(raw):
+            hint_vi = ("số viết kiểu Việt Nam (dấu chấm phân cách nghìn, dấu phẩy thập phân hoặc dấu %); hãy ghi số máy, "
+                       "ví dụ 5137820843 hoặc 55.4, hoặc khai báo cách viết này bằng --locale vi "
+                       "(hay locale = \"vi\" trong dataset.toml)")
+            hint_en = ("this is Vietnamese number writing (thousands dots, a decimal comma or a % sign); write a plain "
+                       "number such as 5137820843 or 55.4, or declare this writing with --locale vi "
+                       "(or locale = \"vi\" in dataset.toml)")
+        elif isinstance(raw, str) and raw.strip().lower() in AMBIGUOUS:
+            hint_vi = "không rõ nghĩa: ghi 0 nếu không có phát sinh, hoặc để trống nếu chưa có số liệu"
+            hint_en = "it is ambiguous: write 0 if nothing happened, or leave the cell empty if the figure is not available"
         else:
             hint_vi = "hãy ghi một số (dấu chấm thập phân, không dấu phân cách nghìn) hoặc để trống"
             hint_en = "write a number (dot for decimals, no thousands separators) or leave the cell empty"

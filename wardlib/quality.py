@@ -9,6 +9,8 @@ reports and the data-quality notebook read them.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -64,6 +66,28 @@ def write_findings(findings: list[Finding], path: Path) -> None:
     """Store findings as JSON (atomically): one object per finding, both languages."""
     payload = [{c: getattr(f, c) for c in COLUMNS} for f in findings]
     write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+
+
+def write_findings_csv(findings: list[Finding], path: Path, lang: str = "vi") -> None:
+    """The findings as CSV (UTF-8 with BOM, so Excel shows the diacritics), atomically.
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@`` or a tab would run as a
+    formula when the file is opened in a spreadsheet (a note or a unit name can
+    start so): such cells get a leading apostrophe, which spreadsheets show as text.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    cols = ["severity", "rule", "unit_code", "period", "indicator", "file", "row", "column", "message"]
+    w.writerow(cols)
+    for f in findings:
+        d = f.as_dict(lang)
+        w.writerow([_cell(d.get(c)) for c in cols])
+    write_atomic(Path(path), "\ufeff" + buf.getvalue())
+
+
+def _cell(v) -> str:
+    text = "" if v is None else str(v)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def read_findings(path: str | Path) -> list[Finding]:

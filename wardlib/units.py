@@ -32,6 +32,7 @@ from wardlib.tables import RawTable, check_allowed, check_columns, text_column
 REQUIRED = ("code", "name", "level", "parent_code")
 OPTIONAL = ("type", "population", "valid_from", "valid_to", "successor_code")
 LEVELS = ("province", "district", "commune")
+SAFE_CODE = r"[0-9A-Za-z_-]{1,32}"  # unit codes become file names
 _MIN, _MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2262-01-01")
 
 
@@ -91,6 +92,10 @@ def build_units(raw: RawTable) -> UnitTable | None:
     for col in ("code", "name", "level"):
         for i in out.index[out[col].eq("")]:
             err(i, col, f"cột '{col}' không được để trống.", f"column '{col}' must not be empty.")
+    # A unit code becomes a file name (reports/<period>/<code>.html): letters, digits, - and _ only.
+    for i in out.index[out["code"].ne("") & ~out["code"].str.fullmatch(SAFE_CODE).fillna(False)]:
+        err(i, "code", f"mã đơn vị {out.at[i, 'code']!r} chỉ được gồm chữ, số, - và _ (tối đa 32 ký tự).",
+            f"unit code {out.at[i, 'code']!r} may only hold letters, digits, - and _ (32 at most).")
     out["level"] = check_allowed(raw, "level", LEVELS, "contract.units")
     if "population" in f:
         pop, fs = parse_numbers(f["population"], file=raw.file, column="population", rows=f["_row"])
