@@ -348,7 +348,7 @@ def test_print_layout_on_a4(chromium, request, name):
     least, most, runs = page_bounds(layout, height)
     sections = len(layout["forced"])
     if name in ("29872.html", "29875.html"):
-        assert sections >= 16  # the ward report's sections each start a page
+        assert sections >= 5  # its major parts each start a page: I., 2., 3., 4., the appendix, the checks
     assert pages >= 1 + sections  # the first page, then one more at least per forced break
     assert least <= pages <= most, f"{pages} pages; bounds {least}..{most}; runs (height, least, most): {runs}"
     print(f"{name}: {pages} A4 pages, {sections} forced breaks, bounds {least}..{most}")
