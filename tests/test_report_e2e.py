@@ -79,6 +79,27 @@ def test_seed_figures_in_vietnamese_format(rendered):
     assert "6 tháng đầu năm 2024" in text and 'lang="vi"' in html_of(rendered, "29872")
 
 
+def test_every_figure_of_the_seed_is_in_the_report(rendered):
+    from wardlib import fmt
+    from wardlib.loaders import load_dataset
+
+    text = visible_text(html_of(rendered, "29872"))
+    data = load_dataset(default_data_dir())
+    obs = data.observations
+    seed = obs[(obs["unit_code"] == "29872") & (obs["period"] == "2024-H1") & ~obs["synthetic"]]
+    cat = data.catalog.table
+    missing = []
+    for _, r in seed.iterrows():
+        if r["value"] == r["value"]:  # not NaN
+            c = cat.loc[str(r["indicator"])]
+            shown = fmt.quantity(r["value"], c["unit"], c["kind"], int(c["decimals"]))
+            if shown not in text:
+                missing.append((str(r["indicator"]), shown))
+        if r["status"] and str(r["status"]) not in text:
+            missing.append((str(r["indicator"]), str(r["status"])))
+    assert not missing, missing
+
+
 def test_no_code_no_parameters_in_the_html(rendered):
     html = html_of(rendered, "29872")
     for leaked in ("WardReport.open", "injected-parameters", "unit_code: str", "from wardlib", "papermill",
