@@ -90,17 +90,29 @@ def province_successors() -> dict[str, str]:
 
 def units_table(district_codes: list[str] | None = None) -> pd.DataFrame:
     """A ``units.csv`` table: the legacy units (optionally of some districts only), valid until
-    30 June 2025, and the post-reform communes and provinces they became part of."""
+    30 June 2025, and the post-reform communes and provinces they became part of.
+
+    For the whole country (``district_codes=None``) that is all 10,040 legacy
+    communes and all 3,321 current ones: the five special zones (đặc khu)
+    formed from former island districts without communes (Bạch Long Vĩ, Cồn
+    Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) are not in the 2025 crosswalk and are added
+    as well. Those five districts had no communes: the package gives each a
+    commune row with no code and no name, which is left out (the district rows stay).
+    """
     old = legacy_units()
+    old_districts = old.drop_duplicates("district_code")
+    old = old[old["ward_code"].notna() & old["ward_code"].astype(str).str.strip().ne("")]
     if district_codes is not None:
         old = old[old["district_code"].isin(district_codes)]
+        old_districts = old_districts[old_districts["district_code"].isin(district_codes)]
     cw = crosswalk()
     cw = cw[cw["old_code"].isin(old["ward_code"])]
     successor = cw.sort_values(["whole", "default"], ascending=False).drop_duplicates("old_code")
     successor = dict(zip(successor["old_code"], successor["new_code"]))
     prov_next = province_successors()
     new = current_units()
-    new = new[new["ward_code"].isin(cw["new_code"])]
+    if district_codes is not None:
+        new = new[new["ward_code"].isin(cw["new_code"])]
 
     def row(code, name, level, parent, typ, valid_from="", valid_to="", succ=""):
         return {"code": code, "name": name, "level": level, "parent_code": parent, "type": typ,
@@ -110,7 +122,7 @@ def units_table(district_codes: list[str] | None = None) -> pd.DataFrame:
     for _, p in old.drop_duplicates("province_code").iterrows():
         rows.append(row(p["province_code"], p["province"], "province", "", p["province"].split(" ")[0].lower(),
                         valid_to=LAST_LEGACY_DAY, succ=prov_next.get(p["province_code"], "")))
-    for _, d in old.drop_duplicates("district_code").iterrows():
+    for _, d in old_districts.iterrows():
         rows.append(row(d["district_code"], d["district"], "district", d["province_code"],
                         str(d["district_type"]).lower(), valid_to=LAST_LEGACY_DAY))
     for _, w in old.iterrows():

@@ -1,11 +1,15 @@
 """The ``wardlib`` command.
 
     wardlib run       [--data DIR] [--period P] [--unit CODE ...] [--out DIR] [--lang vi|en] [--no-gx]
-                      [--mode single|site|inline]
+                      [--mode single|site|inline] [--workers N | --scheduler tcp://HOST:PORT]
+                      [--recycle K] [--isolated] [--force]
+    wardlib demo-data --out DIR [--scope province|national] [--province CODE] [--before-reform] [--seed S]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
 
-Exit codes — run: 0 every unit rendered, 1 some units failed (the others
-still finished), 2 the input cannot be used (the data breaks the contract).
+Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed
+(the others still finished), 2 the input cannot be used (the data breaks the
+contract) or another run is writing into the same output folder, 130
+interrupted (Ctrl-C: what was done is in the manifest; run again to resume).
 Content findings (a wrong stated percentage, an outlier) never block a run:
 they appear on the reports. validate: 0 clean or warnings only, 1 with
 errors (contract or content), 2 the input cannot be read. Bad input gets a
@@ -46,6 +50,29 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--mode", choices=("single", "site", "inline"), default="single",
                    help="single: every page self-contained (default, ≤ 2.5 MB); site: pages share "
                         "OUT/assets/ (small pages, keep the folder together); inline: plotly as is")
+    r.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="render N pages at a time on this machine (a Dask LocalCluster of N processes; default 1)")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="send the pages to this Dask scheduler's workers instead (they need wardlib and the same "
+                        "paths to the data and output folders)")
+    r.add_argument("--recycle", type=int, default=None, metavar="K",
+                   help="units a kernel renders before a fresh one replaces it (default 100)")
+    r.add_argument("--isolated", action="store_true", help="a fresh kernel for every page (slower)")
+    r.add_argument("--force", action="store_true", help="render every page, even those whose inputs did not change")
+
+    d = sub.add_parser("demo-data", help="write a synthetic (demo) dataset for every unit of a province or the country")
+    d.add_argument("--out", type=Path, required=True, help="dataset folder to create (must not exist or be empty)")
+    d.add_argument("--scope", choices=("province", "national"), default="province",
+                   help="one province (default) or the whole country")
+    d.add_argument("--province", default="82", help="province code for --scope province (default 82, Đồng Tháp)")
+    d.add_argument("--before-reform", action="store_true",
+                   help="the units before 1 July 2025 (10,040 communes nationally) instead of the current ones (3,321)")
+    d.add_argument("--periods", default=None,
+                   help="comma-separated periods (default: the 12 months 2025-07…2026-06, or 2024-07…2025-06 "
+                        "with --before-reform)")
+    d.add_argument("--indicators", type=int, default=120, help="indicators per unit and period (default 120)")
+    d.add_argument("--seed", type=int, default=20240630, help="random seed (default 20240630): same seed, same files")
+    d.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages")
 
     v = sub.add_parser("validate", help="check a dataset against the data contract")
     common(v)
@@ -62,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "demo-data":
+            return _demo_data(args)
         return _validate(args) if args.command == "validate" else _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -114,29 +143,74 @@ def _validate(args) -> int:
 
 
 def _run(args) -> int:
+    from wardlib.batch import Progress
+    from wardlib.kernels import DEFAULT_RECYCLE
     from wardlib.paths import PACKAGE_DIR
     from wardlib.runner import run
 
     out = args.out or (PACKAGE_DIR.parent / "reports")
+    bar: list[Progress] = []
 
     def progress(result, i, n):
-        mark = "ok " if result.status == "ok" else "ERR"
-        detail = result.output if result.status == "ok" else result.error
-        print(f"[{i}/{n}] {mark} {result.unit_code} {result.name} ({result.seconds:.1f}s) {detail}", file=sys.stderr)
+        if not bar:
+            bar.append(Progress(n))
+        message = None
+        if result.status == "failed":
+            cell = f" (cell {result.cell['index']}: {result.cell['source'].splitlines()[0]})" if result.cell else ""
+            message = f"ERR {result.unit_code} {result.name}{cell}: {result.error}"
+        bar[0].update(result.status if result.status in ("ok", "skipped", "failed") else "ok", message)
 
     try:
         summary = run(args.data, args.period, args.units, out, args.lang, progress=progress, gx=not args.no_gx,
-                      mode=args.mode)
+                      mode=args.mode, workers=args.workers, scheduler=args.scheduler, isolated=args.isolated,
+                      recycle=args.recycle or DEFAULT_RECYCLE, force=args.force)
     except ContractError as exc:
+        _close(bar)
         _print_findings([f for f in exc.findings if f.severity == "error"], args.lang)
         print("wardlib: the data breaks the contract; nothing was rendered (see `wardlib validate`).", file=sys.stderr)
         return EXIT_INPUT
     except WardlibError as exc:
+        _close(bar)
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
-    ok = len(summary.results) - len(summary.failed)
+    except KeyboardInterrupt:
+        _close(bar)
+        print(f"wardlib: interrupted; what was done is recorded in {out}/<period>/manifest.json — "
+              "run the same command again to resume", file=sys.stderr)
+        return 130
+    _close(bar)
+    rendered = sum(r.status == "ok" for r in summary.results)
     errors = sum(c.get("error", 0) for c in summary.findings.values())
-    print(f"{summary.out_dir}: {ok} report(s) written, {len(summary.failed)} failed; "
-          f"data checks: {errors} error(s) (see {summary.out_dir / 'data_quality.html'}); "
-          f"index: {summary.out_dir / 'index.html'}", file=sys.stderr)
-    return EXIT_FINDINGS if summary.failed else EXIT_OK
+    pages = summary.failed_pages
+    print(f"{summary.out_dir}: {rendered} report(s) written, {len(summary.skipped)} unchanged, "
+          f"{len(summary.failed)} failed"
+          + (f"; {len(pages)} period page(s) failed ({', '.join(r.unit_code for r in pages)})" if pages else "")
+          + f"; data checks: {errors} error(s) (see {summary.out_dir / 'data_quality.html'}); "
+          f"index: {summary.out_dir / 'index.html'}; {summary.seconds:.1f} s", file=sys.stderr)
+    for r in summary.failed[:20]:
+        where = f" in cell {r.cell['index']} ({r.cell['source'].splitlines()[0]})" if r.cell else ""
+        print(f"  failed: {r.unit_code} {r.name}{where}: {r.error}", file=sys.stderr)
+    if len(summary.failed) > 20:
+        print(f"  … {len(summary.failed) - 20} more in {summary.out_dir / 'manifest.json'}", file=sys.stderr)
+    return EXIT_FINDINGS if summary.failed or pages else EXIT_OK
+
+
+def _close(bar) -> None:
+    if bar:
+        bar[0].close()
+
+
+def _demo_data(args) -> int:
+    from wardlib import demo
+
+    periods = [p.strip() for p in args.periods.split(",") if p.strip()] if args.periods else None
+    try:
+        info = demo.write_dataset(args.out, scope=args.scope, province=args.province,
+                                  before_reform=args.before_reform, periods=periods, n_indicators=args.indicators,
+                                  seed=args.seed)
+    except (WardlibError, ValueError) as exc:
+        print(f"wardlib: {_message(exc, args.lang) if isinstance(exc, WardlibError) else exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{args.out}: {info['units']:,} units × {info['indicators']} indicators × {info['periods']} periods = "
+          f"{info['rows']:,} synthetic rows (demo data, source = synthetic)", file=sys.stderr)
+    return EXIT_OK

@@ -9,12 +9,19 @@ that show such rows carry the "Dữ liệu minh họa" banner.
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from wardlib.adminunits import REFORM_DATE, units_table
 from wardlib.catalog import Catalog
-from wardlib.loaders import KEY, SYNTHETIC_SOURCE
-from wardlib.periods import Period
+from wardlib.loaders import KEY, SYNTHETIC_SOURCE, Dataset, load_dataset
+from wardlib.paths import default_data_dir
+from wardlib.periods import Period, period_table
 
 NOTE = "Dữ liệu minh họa (synthetic), không phải số liệu thật — demo data, not real figures"
 DEMO_STATUSES = ("Đang thực hiện", "Hoàn thành")
@@ -159,3 +166,348 @@ def _finish(out: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     out["value"] = out["value"].map(lambda v: "" if pd.isna(v) else f"{v:.15g}")
     out["reported_pct"] = out["reported_pct"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
     return out[["unit_code", "period", "indicator", "value", "target", "reported_pct", "status", "unit", "note", "source"]]
+
+
+# -- national scale: every commune of Vietnam, generated with numpy --------------------------------------
+
+DEFAULT_PERIODS = [f"2025-{m:02d}" for m in range(7, 13)] + [f"2026-{m:02d}" for m in range(1, 7)]
+PENDING = "Đang thực hiện"  # status of a row whose value is not reported yet
+
+
+def default_periods() -> list[str]:
+    """The 12 months after the reform: 2025-07 … 2026-06."""
+    return list(DEFAULT_PERIODS)
+
+
+def national_units_table() -> pd.DataFrame:
+    """``units.csv`` for all of Vietnam: :func:`wardlib.adminunits.units_table` for every district
+    (10,035 legacy communes valid until 30 June 2025, all 3,321 current ones since 1 July 2025)."""
+    return units_table()
+
+
+LEGACY_PERIODS = [f"2024-{m:02d}" for m in range(7, 13)] + [f"2025-{m:02d}" for m in range(1, 7)]
+
+
+def _categorical(codes_in_order: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """What ``Series(labels[codes], dtype="string").astype("category")`` gives: categories sorted."""
+    labels = np.asarray(labels, dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    cats = pd.Index(labels[order].tolist(), dtype="string")
+    return pd.Categorical.from_codes(rank[codes_in_order], dtype=pd.CategoricalDtype(cats))
+
+
+def select_indicators(catalog: pd.DataFrame, n_indicators: int) -> list[str]:
+    """``n_indicators`` non-rate indicators in catalog order: every rate's numerator and
+    denominator (so rates get computed), then the first other non-rate ones."""
+    inputs = catalog[catalog["numerator"].eq("")]
+    if not 1 <= n_indicators <= len(inputs):
+        raise ValueError(f"n_indicators must be between 1 and {len(inputs)}, not {n_indicators}")
+    rates = catalog[catalog["numerator"].ne("")]
+    parts = list(dict.fromkeys(rates["numerator"].tolist() + rates["denominator"].tolist()))
+    parts = [p for p in parts if p in inputs.index][:n_indicators]
+    others = [c for c in inputs.index if c not in parts][: n_indicators - len(parts)]
+    chosen = set(parts) | set(others)
+    return [c for c in inputs.index if c in chosen]
+
+
+def _skeleton(root: Path, units_csv: pd.DataFrame, first_unit: str, first_period: str,
+              indicators: list[str]) -> None:
+    """A dataset folder: embedded catalog, national units, a few observation rows that exercise
+    every typed column (targets with and without an operator, a stated percentage)."""
+    src = default_data_dir()
+    for name in ("indicators.csv", "sections.csv"):
+        if (src / name).is_file():
+            shutil.copyfile(src / name, root / name)
+    units_csv.to_csv(root / "units.csv", index=False)
+    (root / "observations").mkdir()
+    rows = []
+    for j, code in enumerate(indicators[:4]):
+        target = ["", "10", ">5", "2e+09"][j]
+        rows.append({"unit_code": first_unit, "period": first_period, "indicator": code,
+                     "value": str(j + 1), "target": target, "reported_pct": "55.4" if j == 1 else "",
+                     "status": "", "unit": "", "note": NOTE, "source": SYNTHETIC_SOURCE})
+    pd.DataFrame(rows).to_csv(root / "observations" / "skeleton.csv", index=False)
+
+
+def _check_like(obs: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """Same columns, in the same order, with the same dtypes as the loader's frame."""
+    if list(obs.columns) != list(reference.columns):
+        raise AssertionError(f"columns differ from the loader's: {list(obs.columns)} != {list(reference.columns)}")
+    for col in obs.columns:
+        mine, theirs = obs[col].dtype, reference[col].dtype
+        if isinstance(theirs, pd.CategoricalDtype):
+            same = (isinstance(mine, pd.CategoricalDtype)
+                    and mine.categories.dtype == theirs.categories.dtype and mine.ordered == theirs.ordered)
+        else:
+            same = mine == theirs
+        if not same:
+            raise AssertionError(f"column {col!r}: dtype {mine!r} differs from the loader's {theirs!r}")
+
+
+PLANTED_ERRORS = 0.002  # share of breakdown totals given a slip for the checks to find
+
+
+def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, seed: int = 20240630,
+                     units: int | None = None, *, before_reform: bool = False,
+                     unit_codes: list[str] | None = None) -> Dataset:
+    """A synthetic Dataset: current communes × ``n_indicators`` indicators × ``periods``.
+
+    ``units`` keeps only the first that many current communes (in code order);
+    ``None`` keeps all 3,321. Periods default to the 12 months 2025-07 … 2026-06;
+    every period must lie after the 1 July 2025 reform (the current communes
+    exist only since then). ``before_reform=True``: the 10,035 communes before
+    the reform instead, periods by default the 12 months 2024-07 … 2025-06.
+    ``unit_codes`` names the communes to generate (one province's, say)
+    instead. The rows are ordered period, unit, indicator, as if each month
+    came in one file. ``root`` names the temporary folder the catalog and
+    units were loaded from; it is gone once this returns.
+    """
+    if periods is None:
+        periods = list(LEGACY_PERIODS) if before_reform else default_periods()
+    periods = list(periods)
+    ptab = period_table(periods)
+    if len(ptab) != len(periods):
+        raise ValueError(f"not all of {periods} are periods")
+    period_codes = list(dict.fromkeys(ptab["period"]))
+    rng = np.random.default_rng(seed)
+
+    units_csv = national_units_table()
+    communes = units_csv["level"].eq("commune")
+    current = units_csv[communes & (units_csv["valid_to"].ne("") if before_reform else units_csv["valid_from"].ne(""))]
+    unit_codes = sorted(current["code"]) if unit_codes is None else sorted(set(unit_codes))
+    if units is not None:
+        if not 1 <= units <= len(unit_codes):
+            raise ValueError(f"units must be between 1 and {len(unit_codes)}, not {units}")
+        unit_codes = unit_codes[:units]
+
+    with tempfile.TemporaryDirectory(prefix="wardlib-bench-") as tmp:
+        root = Path(tmp)
+        listed = pd.read_csv(default_data_dir() / "indicators.csv", dtype=str, keep_default_na=False)
+        plain = listed.loc[listed["numerator"].str.strip().eq(""), "code"].str.strip().tolist()
+        _skeleton(root, units_csv, unit_codes[0], period_codes[0], plain)
+        base = load_dataset(root)
+    cat = base.catalog.table
+    indicators = select_indicators(cat, n_indicators)
+
+    # Every (unit, period) must exist according to units.csv: the loader's own check.
+    pt = ptab.drop_duplicates("period").set_index("period")
+    pairs = pd.DataFrame({"unit_code": np.repeat(unit_codes, len(period_codes)),
+                          "period": np.tile(period_codes, len(unit_codes))})
+    keys = pd.DataFrame({"unit_code": pairs["unit_code"], "start": pairs["period"].map(pt["start"]),
+                         "end": pairs["period"].map(pt["end"])})
+    exists = base.units.match_periods(keys)
+    if not exists.all():
+        bad = pairs[~exists.to_numpy()].iloc[0]
+        raise ValueError(f"unit {bad['unit_code']} does not exist in {bad['period']}: use periods "
+                         + (f"before {REFORM_DATE.date()}" if before_reform else f"after {REFORM_DATE.date()}"))
+
+    P, U, I = len(period_codes), len(unit_codes), len(indicators)
+    info = cat.loc[indicators]
+    kind = info["kind"].to_numpy(dtype=object)
+    agg = info["aggregation"].to_numpy(dtype=object)
+    direction = info["direction"].to_numpy(dtype=object)
+
+    # -- values: a grid [period, unit, indicator] --------------------------------------------
+    size = rng.lognormal(0.0, 0.35, U)[None, :, None]  # how big each commune is
+    noise = rng.lognormal(0.0, 0.15, (P, U, I))
+    count_scale = np.round(rng.lognormal(np.log(60), 1.2, I))  + 1  # a typical month of each count
+    amount_scale = rng.lognormal(np.log(2e9), 1.0, I)
+    level = np.select([kind == "count", kind == "amount"], [count_scale, amount_scale], 1.0)
+    value = level[None, None, :] * size * noise
+    value = np.where(kind == "count", np.round(value), value)
+    value = np.where(kind == "amount", np.round(value / 1000) * 1000, value)
+    pct_mean = rng.uniform(40, 95, I)
+    pct = np.clip(pct_mean[None, None, :] + rng.normal(0, 5, (P, U, I)), 0, 100)
+    value = np.where(kind == "percent", np.round(pct, 1), value)
+    value = np.where(np.isin(kind, ["score", "ratio"]), np.round(np.clip(pct, 0, 100), 2), value)
+    if (kind == "rank").any():  # places 1..U among the communes, each period
+        places = rng.random((P, U)).argsort(axis=1).argsort(axis=1) + 1
+        value = np.where(kind == "rank", places[:, :, None].astype(float), value)
+    # Rate parts: denominators sized like a commune, numerators a share of them.
+    pos = {code: j for j, code in enumerate(indicators)}
+    for _, rate in cat[cat["numerator"].ne("")].iterrows():  # a handful of rates, not units
+        j_num, j_den = pos.get(rate["numerator"]), pos.get(rate["denominator"])
+        if j_num is None or j_den is None:
+            continue
+        den_level = 15000.0 if agg[j_den] == "last" else 400.0
+        den = np.round(den_level * size[..., 0] * noise[:, :, j_den]) + 1
+        value[:, :, j_den] = den
+        value[:, :, j_num] = np.round(den * rng.uniform(0.3, 0.95, (P, U)))
+    # Breakdowns add up and parts stay within their whole, as in real reports, except for a few
+    # planted slips (PLANTED_ERRORS of the totals) that the consistency checks must catch.
+    rate_parts = set()
+    for _, rate in cat[cat["numerator"].ne("")].iterrows():
+        rate_parts |= {rate["numerator"], rate["denominator"]}
+    lines = info[info["parent"].isin(indicators)]
+    for parent, group in lines.groupby("parent", sort=False):
+        j_total = pos[parent]
+        total = None
+        for name, parts in group.groupby("breakdown", sort=False):
+            idx = [pos[c] for c in parts.index]
+            if name == "":  # parts of no complete breakdown: each within the whole
+                for j in idx:
+                    value[:, :, j] = np.minimum(value[:, :, j], value[:, :, j_total])
+                continue
+            if total is None:
+                total = value[:, :, idx].sum(axis=2)
+                value[:, :, j_total] = total
+                continue
+            share = value[:, :, idx] / value[:, :, idx].sum(axis=2, keepdims=True)
+            scaled = np.round(share * total[:, :, None])
+            scaled[:, :, -1] += total - scaled.sum(axis=2)
+            value[:, :, idx] = scaled
+        if total is not None:
+            slip = rng.random((P, U)) < PLANTED_ERRORS
+            value[:, :, j_total] = np.where(slip, np.round(value[:, :, j_total] * 1.05) + 1, value[:, :, j_total])
+    missing = rng.random((P, U, I)) < 0.01  # not reported yet
+    value[missing] = np.nan
+
+    # -- targets: one per (unit, indicator) on about half of them, for the whole run --------
+    no_target = np.array([c in rate_parts for c in indicators])  # a population has no target
+    has_target = (rng.random((U, I)) < 0.5) & ~no_target[None, :]
+    yearly = np.where(agg == "sum", 12.0, 1.0)
+    tgt = level[None, :] * size[0] * yearly[None, :] * rng.uniform(0.8, 1.2, (U, I))
+    tgt = np.where(kind == "count", np.ceil(tgt), tgt)
+    tgt = np.where(kind == "amount", np.round(tgt / 1e6) * 1e6, tgt)
+    tgt = np.where(np.isin(kind, ["percent", "score", "ratio"]), np.round(rng.uniform(50, 100, (U, I))), tgt)
+    tgt = np.where(kind == "rank", np.round(rng.uniform(1, max(U // 10, 1), (U, I))), tgt)
+    tgt = np.where(has_target, tgt, np.nan)
+    strict = has_target & (rng.random((U, I)) < 0.2) & (direction == "up")[None, :]  # ">37"-style
+    uniq, inverse = np.unique(np.nan_to_num(tgt, nan=-1.0), return_inverse=True)
+    inverse = inverse.reshape(U, I)
+    texts = [f"{v:g}" for v in uniq]  # the loader writes targets back as op + f"{value:g}"
+    # codes into [""] + bare texts + ">" texts
+    pair_target = np.where(has_target, 1 + inverse + np.where(strict, len(uniq), 0), 0)
+    target_labels = [""] + texts + [">" + t for t in texts]
+
+    # -- one row per (period, unit, indicator) -------------------------------------------------
+    n = P * U * I
+    p_idx = np.repeat(np.arange(P), U * I)
+    pair = np.tile(np.arange(U * I), P)  # unit * I + indicator
+    u_idx, i_idx = pair // I, pair % I
+    flat_value = value.reshape(n)
+    target_value = tgt.reshape(U * I)[pair]
+    row_target = pair_target.reshape(U * I)[pair]
+    row_strict = strict.reshape(U * I)[pair]
+
+    # A stated percentage on about a third of the bare-target count/amount rows: mostly right,
+    # some truncated (48.69 → 48.6), some plainly off.
+    stated = (np.isin(kind, ["count", "amount"])[i_idx] & ~np.isnan(target_value) & ~row_strict
+              & (target_value > 0) & ~np.isnan(flat_value) & (rng.random(n) < 0.33))
+    achieved = np.divide(flat_value, target_value, out=np.full(n, np.nan), where=stated) * 100
+    how = rng.random(n)
+    reported = np.where(how < 0.8, np.round(achieved, 1),
+                        np.where(how < 0.9, np.floor(achieved * 10) / 10, np.round(achieved + 2.0, 1)))
+    reported = np.where(stated, reported, np.nan)
+    decimals = np.where(stated & (reported != np.round(reported)), 1, 0).astype("int64")
+
+    file_labels = [f"observations/national-{p}.parquet" for p in period_codes]
+    op = pd.Categorical.from_codes(np.where(row_strict, 0, -1), dtype=pd.CategoricalDtype(
+        pd.Index([">"] if row_strict.any() else [], dtype="string")))
+    obs = pd.DataFrame({
+        "unit_code": _categorical(u_idx, unit_codes),
+        "period": _categorical(p_idx, period_codes),
+        "indicator": _categorical(i_idx, indicators),
+        "value": flat_value,
+        "target": _categorical(row_target, target_labels),
+        "target_op": op,
+        "target_value": target_value,
+        "reported_pct": reported,
+        "reported_decimals": decimals,
+        "status": _categorical(missing.reshape(n).astype(np.int8), ["", PENDING]),
+        "unit": _categorical(np.zeros(n, dtype=np.int8), [""]),
+        "note": _categorical(np.zeros(n, dtype=np.int8), [NOTE]),
+        "source": _categorical(np.zeros(n, dtype=np.int8), [SYNTHETIC_SOURCE]),
+        "synthetic": np.ones(n, dtype=bool),
+        "file": _categorical(p_idx, file_labels),
+        "row": np.tile(np.arange(1, U * I + 1, dtype=np.int64), P),
+    })
+    _check_like(obs, base.observations)
+
+    periods_frame = pt.drop(columns="text").sort_values(["end", "months"])  # as the loader leaves it
+    # Everything else (catalog, units, and whatever the loader adds) as load_dataset gave it.
+    return dataclasses.replace(base, observations=obs, periods=periods_frame, version="bench-national",
+                               findings=[])
+
+
+def write_dataset(out: str | Path, *, scope: str = "province", province: str = "82", before_reform: bool = False,
+                  periods: list[str] | None = None, n_indicators: int = 120, seed: int = 20240630) -> dict:
+    """Write a complete synthetic dataset folder (``wardlib demo-data``); returns what it holds.
+
+    The folder gets the embedded catalog (``indicators.csv``, ``sections.csv``),
+    the official units of the whole country (``units.csv``, from
+    ``vietnamadminunits``), the 2025 ``crosswalk.csv`` and one Parquet file of
+    observations per period (``observations/demo-<period>.parquet``) for every
+    commune of the ``scope``: ``national`` (3,321 current communes, or the
+    10,035 before the reform with ``before_reform``) or ``province`` (the
+    communes of ``province``: a current province code such as 82, Đồng Tháp;
+    with ``before_reform`` a former one such as 87). Periods default to the 12
+    months 2025-07 … 2026-06 (2024-07 … 2025-06 before the reform). Every row
+    says it is demo data (``source = synthetic`` and the demo note); the same
+    seed writes the same files.
+    """
+    from wardlib.adminunits import crosswalk
+    from wardlib.findings import WardlibError
+    from wardlib.outputs import write_atomic
+
+    root = Path(out)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise WardlibError(f"{root} exists and is not an empty folder: choose a new one",
+                           f"{root} đã có và không phải thư mục rỗng: hãy chọn thư mục mới")
+    if scope not in ("province", "national"):
+        raise WardlibError(f"scope must be province or national, not {scope!r}",
+                           f"scope phải là province hoặc national, không phải {scope!r}")
+    units_csv = national_units_table()
+    communes = units_csv[units_csv["level"].eq("commune")
+                         & (units_csv["valid_to"].ne("") if before_reform else units_csv["valid_from"].ne(""))]
+    codes = None
+    if scope == "province":
+        if before_reform:  # communes → districts → province
+            districts = units_csv.loc[units_csv["level"].eq("district") & units_csv["parent_code"].eq(province), "code"]
+            codes = communes.loc[communes["parent_code"].isin(districts), "code"].tolist()
+        else:
+            codes = communes.loc[communes["parent_code"].eq(province), "code"].tolist()
+        if not codes:
+            provinces = units_csv[units_csv["level"].eq("province")
+                                  & (units_csv["valid_to"].ne("") if before_reform else units_csv["valid_from"].ne(""))]
+            listing = ", ".join(f"{c} {n}" for c, n in zip(provinces["code"], provinces["name"]))
+            raise WardlibError(f"no province {province!r} {'before' if before_reform else 'since'} the reform; "
+                               f"provinces: {listing}",
+                               f"không có tỉnh {province!r} {'trước' if before_reform else 'sau'} sắp xếp; "
+                               f"các tỉnh: {listing}")
+    data = national_dataset(periods, n_indicators, seed, before_reform=before_reform, unit_codes=codes)
+    obs = data.observations
+    root.mkdir(parents=True, exist_ok=True)
+    src = default_data_dir()
+    for name in ("indicators.csv", "sections.csv"):
+        shutil.copyfile(src / name, root / name)
+    write_atomic(root / "units.csv", units_csv.to_csv(index=False))
+    cw = crosswalk()[["old_code", "new_code", "whole"]]
+    write_atomic(root / "crosswalk.csv", cw.assign(whole=cw["whole"].map({True: "true", False: "false"}))
+                 .to_csv(index=False))
+    (root / "observations").mkdir(exist_ok=True)
+    for period in obs["period"].cat.categories:
+        part = obs[obs["period"] == period]
+        stated = part["reported_pct"]
+        frame = pd.DataFrame({
+            "unit_code": part["unit_code"].astype(str).to_numpy(),
+            "period": str(period),
+            "indicator": part["indicator"].astype(str).to_numpy(),
+            "value": part["value"].to_numpy(),
+            "target": part["target"].astype(str).to_numpy(),
+            # as text, so that the loader reads the decimals the "report" stated (55.4 → 1)
+            "reported_pct": np.where(stated.notna(), stated.map(lambda v: f"{v:g}", na_action="ignore"), ""),
+            "status": part["status"].astype(str).to_numpy(),
+            "unit": "",
+            "note": NOTE,
+            "source": SYNTHETIC_SOURCE,
+        })
+        import io
+
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False, row_group_size=200_000)
+        write_atomic(root / "observations" / f"demo-{period}.parquet", buf.getvalue())
+    return {"units": int(obs["unit_code"].nunique()), "indicators": int(obs["indicator"].nunique()),
+            "periods": len(data.periods), "rows": len(obs), "folder": str(root)}

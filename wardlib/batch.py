@@ -1,0 +1,341 @@
+"""Rendering many pages: the task, where it runs (here or on Dask workers), progress and input hashes.
+
+One :class:`Task` is one page to render (a unit's report, a period page):
+the notebook, its parameters, the page header, the file to write and an
+input hash. Whatever runs the tasks calls the same :func:`render_task`, which
+executes the notebook in the calling thread's
+:class:`~wardlib.kernels.WarmKernel`, exports the HTML in-process and writes
+the page (atomically: a temporary file beside it, then a rename); only the
+outcome (status, seconds, error) goes back to the process that started the
+run, which keeps the manifest.
+
+Where the tasks run:
+
+- ``workers=1``, no scheduler: here, one after another (:class:`SerialExecutor`);
+- ``workers=N`` (N > 1): a ``distributed.LocalCluster`` of N worker processes
+  with one thread each, started for the run and closed after it;
+- ``scheduler="tcp://host:8786"``: an existing Dask cluster; its workers
+  need wardlib installed and the same paths (the data folder and the output
+  folder, e.g. on a shared disk) — they read the inputs, and send the pages back.
+
+Both Dask cases are :class:`DaskExecutor`: tasks are submitted with
+``client.map`` and collected with ``as_completed``; Dask does the scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from wardlib.kernels import DEFAULT_RECYCLE, KernelStartError, NotebookFailed, WarmKernel
+
+
+@dataclass
+class Task:
+    key: str  # a unit code, or a period page's key ("data_quality", "overview-82")
+    notebook: str  # the notebook's name, e.g. "ward_report"
+    nb: object  # the notebook (nbformat node), as read once by the run
+    params: dict
+    page: object  # wardlib.render.PageInfo
+    output: str  # file name in the period folder
+    input_hash: str = ""
+    folder: str = ""  # the period folder (absolute), where the worker writes the page
+
+
+@dataclass
+class Outcome:
+    key: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    error: str | None = None
+    cell: dict | None = None  # the failing cell: index, execution count, first lines of its source
+    worker: str = ""  # host:pid of the process that rendered it
+
+
+@dataclass
+class Settings:
+    """How workers render: the same for every task of a run."""
+
+    recycle: int = DEFAULT_RECYCLE
+    isolated: bool = False
+    mode: str = "single"
+    assets_href: str = "../assets"
+    timeout: int = 600
+    prepare: dict = field(default_factory=dict)  # for wardlib.warm.start in each kernel (saved datasets)
+
+
+# -- the worker side -------------------------------------------------------------------------------
+
+_LOCAL = threading.local()
+_KERNELS: list[WarmKernel] = []  # every kernel of this process, to shut them all down
+_KERNELS_LOCK = threading.Lock()
+
+
+def _kernel(settings: Settings) -> WarmKernel:
+    k = getattr(_LOCAL, "kernel", None)
+    wanted = (settings.recycle, settings.isolated, settings.timeout, settings.prepare)
+    if k is None or (k.recycle, k.isolated, k.timeout, k.prepare) != wanted:
+        if k is not None:
+            k.shutdown()
+        k = WarmKernel(recycle=settings.recycle, isolated=settings.isolated, timeout=settings.timeout,
+                       prepare=settings.prepare)
+        _LOCAL.kernel = k
+        with _KERNELS_LOCK:
+            _KERNELS.append(k)
+    return k
+
+
+def shutdown_kernels() -> int:
+    """Stop every kernel this process started (on a Dask worker: ``client.run(shutdown_kernels)``)."""
+    with _KERNELS_LOCK:
+        kernels = list(_KERNELS)
+        _KERNELS.clear()
+    for k in kernels:
+        k.shutdown()
+    _LOCAL.__dict__.pop("kernel", None)
+    return len(kernels)
+
+
+def _ignore_interrupts() -> None:
+    """Run on each local worker's event loop (its main thread): ignore SIGINT."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def render_task(task: Task, settings: Settings) -> Outcome:
+    """Execute one task's notebook in this thread's kernel and export its page; failures are returned."""
+    from pathlib import Path
+
+    from wardlib import runner
+    from wardlib.outputs import write_atomic
+    from wardlib.render import export_html
+
+    start = time.perf_counter()
+    out = Outcome(task.key, "ok", 0.0, worker=f"{os.uname().nodename}:{os.getpid()}")
+    try:
+        executed = runner.execute(task.nb, task.params, kernel=_kernel(settings))
+        html = export_html(executed, task.page, mode=settings.mode, assets_href=settings.assets_href)
+        write_atomic(Path(task.folder) / task.output, html)
+    except NotebookFailed as exc:
+        out.status, out.error, out.cell = "failed", exc.error, exc.cell
+    except KernelStartError as exc:
+        out.status, out.error = "failed", str(exc)
+    except Exception as exc:  # one page's failure is recorded, the batch goes on
+        out.status, out.error = "failed", describe(exc)
+    out.seconds = round(time.perf_counter() - start, 3)
+    return out
+
+
+def describe(exc: BaseException) -> str:
+    """A short error: a cell error's name and value, otherwise the exception's last line."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()[:2000]
+
+
+# -- executors ---------------------------------------------------------------------------------------
+
+class SerialExecutor:
+    """Tasks one after another in this process, in one warm kernel."""
+
+    name = "serial"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def run(self, tasks: list[Task]) -> Iterator[Outcome]:
+        for task in tasks:
+            yield render_task(task, self.settings)
+
+    def close(self) -> None:
+        shutdown_kernels()
+
+
+class DaskExecutor:
+    """Tasks on Dask workers: a LocalCluster of ``workers`` processes, or the cluster at ``scheduler``."""
+
+    def __init__(self, settings: Settings, workers: int = 2, scheduler: str | None = None):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        self.settings = settings
+        self.cluster = None
+        self._futures: list = []
+        if scheduler:
+            self.client = Client(scheduler, timeout="30s")
+            self.name = f"dask {scheduler}"
+        else:
+            import dask
+
+            # No statistical profiler in the workers: it samples the task thread every 10 ms.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+            # Ctrl-C in a terminal reaches every process of the group: the workers leave it to this
+            # process, which cancels the tasks and shuts the kernels and the workers down in order.
+            self.client.run(_ignore_interrupts)
+            self.name = f"dask local, {workers} workers"
+
+    def run(self, tasks: list[Task]) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        if not tasks:
+            return
+        prefix = f"wardlib-{os.getpid()}-{time.time_ns()}"
+        self._futures = self.client.map(render_task, tasks, settings=self.settings, pure=False,
+                                        key=[f"{prefix}-{i}" for i in range(len(tasks))])
+        index = {f.key: t for f, t in zip(self._futures, tasks)}
+        for fut in as_completed(self._futures):
+            task = index[fut.key]
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # the worker died (KilledWorker) or the task could not run
+                outcome = Outcome(task.key, "failed", 0.0, error=describe(exc))
+            fut.release()
+            yield outcome
+
+    def close(self) -> None:
+        try:
+            if self._futures:
+                self.client.cancel(self._futures)
+            self.client.run(shutdown_kernels)
+        except Exception:  # workers already gone: their kernels stop with them
+            pass
+        finally:
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def make_executor(settings: Settings, workers: int = 1, scheduler: str | None = None):
+    if scheduler or workers > 1:
+        return DaskExecutor(settings, workers, scheduler)
+    return SerialExecutor(settings)
+
+
+# -- input hashes -------------------------------------------------------------------------------------
+
+def digest(*parts) -> str:
+    """A short stable hash of JSON-able parts and bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, ensure_ascii=False,
+                                                           default=str).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def row_digests(table: pd.DataFrame) -> dict[str, str]:
+    """unit code → hash of its rows in ``table`` (values of every column, in table order)."""
+    if table.empty:
+        return {}
+    rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    codes = table["unit_code"].astype(str).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    codes, rows = codes[order], rows[order]
+    bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
+    return {codes[s]: hashlib.blake2b(rows[s:e].tobytes(), digest_size=16).hexdigest() for s, e in zip(starts, ends)}
+
+
+def peer_map(units: pd.DataFrame, when) -> dict[str, list[str]]:
+    """unit code → the codes sharing its parent on ``when``, itself included, in code order
+    (what :meth:`wardlib.units.UnitTable.peers` gives, for all units at once)."""
+    ts = pd.Timestamp(when)
+    v = units[(units["valid_from"] <= ts) & (units["valid_to"] >= ts)].drop_duplicates("code")
+    children = v.sort_values("code").groupby("parent_code", sort=False)["code"].agg(list)
+    return {c: children.get(p, []) for c, p in zip(v["code"], v["parent_code"])}
+
+
+def file_digest(paths: Iterable) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for p in paths:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes() if p.is_file() else b"-")
+    return h.hexdigest()
+
+
+# -- progress -------------------------------------------------------------------------------------------
+
+@dataclass
+class Progress:
+    """A text progress bar with rate and ETA on ``stream`` (stderr); plain lines when it is not a terminal."""
+
+    total: int
+    stream: object = None
+    label: str = "pages"
+    every: float = 10.0  # seconds between lines when not a terminal
+    counts: dict = field(default_factory=lambda: {"ok": 0, "skipped": 0, "failed": 0})
+    start: float = field(default_factory=time.perf_counter)
+    _last: float = 0.0
+    _width: int = 0
+
+    def __post_init__(self):
+        self.stream = self.stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self) -> str:
+        elapsed = time.perf_counter() - self.start
+        rendered = self.counts["ok"] + self.counts["failed"]
+        rate = rendered / elapsed if elapsed >= 1 else 0.0
+        left = self.total - self.done
+        eta = _clock(left / rate) if rate > 0 else "--:--"
+        frac = self.done / self.total if self.total else 1.0
+        bar = "#" * int(frac * 24) + "." * (24 - int(frac * 24))
+        return (f"[{bar}] {self.done}/{self.total} {frac:4.0%}  {rate:.2f} {self.label}/s  "
+                f"ETA {eta}  elapsed {_clock(elapsed)}  ok {self.counts['ok']}, "
+                f"unchanged {self.counts['skipped']}, failed {self.counts['failed']}")
+
+    def update(self, status: str, message: str | None = None) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+        now = time.perf_counter()
+        if message:
+            self._clear()
+            print(message, file=self.stream)
+        if self.tty:
+            text = self.line()
+            self.stream.write("\r" + text + " " * max(0, self._width - len(text)))
+            self._width = len(text)
+            self.stream.flush()
+        elif now - self._last >= self.every or self.done == self.total:
+            print(self.line(), file=self.stream)
+            self._last = now
+
+    def _clear(self) -> None:
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self._width = 0
+
+    def close(self) -> None:
+        if self.tty and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+ProgressCallback = Callable[[object, int, int], None]

@@ -1,0 +1,218 @@
+"""Executing report notebooks one after another in a kept Jupyter kernel.
+
+A fresh kernel costs about two seconds before the first cell runs (process
+start, then importing pandas, plotly and wardlib); the cells of a ward
+report take a fraction of that. :class:`WarmKernel` starts a kernel once,
+prepares it (:func:`wardlib.warm.start`: imports, caches, a record of the
+process state) and then, for each unit:
+
+1. papermill injects the unit's parameters into a copy of the notebook
+   (:func:`papermill.parameterize.parameterize_notebook`, the same cell a
+   ``papermill`` run adds);
+2. the kernel forgets the previous unit (:func:`wardlib.warm.reset`: a new
+   IPython session, the process state put back), silently, outside the notebook;
+3. nbclient executes the cells in the kept kernel, with the same timeout and
+   error handling as papermill.
+
+The kernel is replaced by a fresh one every ``recycle`` units and after any
+failure (a cell that raised, a timeout, a kernel that died), so a failure
+never leaves state for the next unit. ``isolated=True`` gives every unit a
+fresh kernel that is not prepared at all: what ``papermill`` does. A kernel
+that does not start is tried again (``start_retries`` times, with a pause);
+after that the unit fails with the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+
+import nbformat
+
+KERNEL = "python3"
+DEFAULT_RECYCLE = 100  # a restart costs ~5 s at national scale (start, imports, the run's data): ~4 % of the time
+START_RETRIES = 3
+
+_START = "import json as _wl_json, wardlib.warm as _wl_warm\n_wl_warm.start(**_wl_json.loads({options!r}))\ndel _wl_warm, _wl_json"
+_RESET = "import wardlib.warm as _wl_warm\n_wl_warm.reset()"  # the reset clears the name itself
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start after the retries."""
+
+
+class NotebookFailed(Exception):
+    """A notebook stopped with an error; names the cell and the error."""
+
+    def __init__(self, error: str, cell: dict | None = None, restart: bool = True):
+        super().__init__(error)
+        self.error = error
+        self.cell = cell  # {"index": i, "execution_count": n, "source": first lines}, when a cell raised
+        self.restart = restart
+
+
+@dataclass
+class KernelStats:
+    started: int = 0  # kernels started (including restarts)
+    start_failures: int = 0  # attempts that failed and were retried
+    units: int = 0  # notebooks executed
+
+
+def _cell_info(nb, index: int) -> dict:
+    cell = nb.cells[index]
+    lines = cell.source.strip().splitlines()
+    source = "\n".join(lines[:3]) + ("\n…" if len(lines) > 3 else "")
+    return {"index": index, "execution_count": cell.get("execution_count"), "source": source}
+
+
+class WarmKernel:
+    """One kernel, kept for unit after unit. Not thread-safe: one per worker thread."""
+
+    def __init__(self, *, recycle: int = DEFAULT_RECYCLE, isolated: bool = False, timeout: int = 600,
+                 startup_timeout: int = 60, start_retries: int = START_RETRIES, cwd: str | None = None,
+                 prepare: dict | None = None):
+        if recycle < 1:
+            raise ValueError("recycle must be at least 1")
+        self.recycle, self.isolated = recycle, isolated
+        self.timeout, self.startup_timeout, self.start_retries = timeout, startup_timeout, start_retries
+        self.cwd = cwd
+        self.prepare = dict(prepare or {})  # keyword arguments of wardlib.warm.start
+        self.stats = KernelStats()
+        self._owner = None  # the NotebookClient that started the kernel and will shut it down
+        self._sockets: str | None = None  # the folder of the kernel's ipc sockets
+        self._language_info: dict | None = None
+        self._used = 0  # units executed by the current kernel
+
+    # -- kernel life ------------------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._owner is not None
+
+    def _client(self, nb):
+        from nbclient import NotebookClient
+
+        return NotebookClient(nb, kernel_name=KERNEL, timeout=self.timeout, startup_timeout=self.startup_timeout,
+                              resources={"metadata": {"path": self.cwd}} if self.cwd else {})
+
+    def start(self) -> None:
+        """Start (and prepare, unless isolated) a kernel; retried ``start_retries`` times."""
+        last: BaseException | None = None
+        for attempt in range(self.start_retries + 1):
+            if attempt:
+                self.stats.start_failures += 1
+                time.sleep(min(0.5 * 2 ** (attempt - 1), 5))
+            owner = self._client(nbformat.v4.new_notebook())
+            try:
+                owner.km = owner.create_kernel_manager()
+                # Unix sockets in a private folder, not TCP ports: two kernels starting at once cannot
+                # race for the same port, and nothing listens on the network.
+                self._sockets = tempfile.mkdtemp(prefix="wardlib-kernel-")
+                owner.km.transport, owner.km.ip = "ipc", os.path.join(self._sockets, "k")
+                owner.start_new_kernel()
+                owner.start_new_kernel_client()
+                self._owner = owner
+                self._language_info = self._kernel_info()
+                if not self.isolated:
+                    self._silent(_START.format(options=json.dumps(self.prepare)))
+                self.stats.started += 1
+                self._used = 0
+                return
+            except KeyboardInterrupt:
+                self._owner = owner
+                self.shutdown()
+                raise
+            except Exception as exc:  # a kernel that does not come up: try again
+                last = exc
+                self._owner = owner
+                self.shutdown()
+        raise KernelStartError(f"the kernel did not start after {self.start_retries + 1} attempts: "
+                               f"{type(last).__name__}: {last}")
+
+    def shutdown(self) -> None:
+        """Stop the kernel (if any); safe to call twice."""
+        owner, self._owner = self._owner, None
+        sockets, self._sockets = self._sockets, None
+        try:
+            if owner is not None and owner.km is not None:
+                owner._cleanup_kernel()
+        except Exception:  # already dead: nothing more to stop
+            pass
+        finally:
+            if sockets:
+                shutil.rmtree(sockets, ignore_errors=True)
+
+    def _kernel_info(self) -> dict:
+        from jupyter_core.utils import run_sync
+
+        kc = self._owner.kc
+        reply = run_sync(self._owner.async_wait_for_reply)(kc.kernel_info())
+        return (reply or {}).get("content", {}).get("language_info", {"name": "python"})
+
+    def _silent(self, code: str) -> None:
+        """Run code in the kernel outside any notebook (no output, no history, no execution count)."""
+        from jupyter_core.utils import run_sync
+
+        kc = self._owner.kc
+        reply = run_sync(self._owner.async_wait_for_reply)(kc.execute(code, silent=True, store_history=False))
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"kernel preparation failed: {content.get('ename')}: {content.get('evalue')}")
+
+    # -- notebooks --------------------------------------------------------------------------------
+    def execute(self, nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+        """The notebook executed with ``parameters``; raises :class:`NotebookFailed` or :class:`KernelStartError`."""
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from papermill.parameterize import parameterize_notebook
+
+        nb = copy.deepcopy(nb)
+        nb.metadata.setdefault("papermill", {"parameters": {}})  # as papermill's own loading does
+        for cell in nb.cells:
+            cell.metadata.setdefault("tags", [])
+        nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL, language="python")
+        if self.alive and (self.isolated or self._used >= self.recycle):
+            self.shutdown()
+        if not self.alive:
+            self.start()
+        elif not self.isolated:
+            try:
+                self._silent(_RESET)
+            except Exception:  # a kernel that cannot reset is replaced
+                self.shutdown()
+                self.start()
+        self._used += 1
+        self.stats.units += 1
+        client = self._client(nb)
+        client.km, client.kc = self._owner.km, self._owner.kc
+        nb.metadata["language_info"] = copy.deepcopy(self._language_info)
+        index = -1
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except CellExecutionError as exc:
+            self.shutdown()  # a fresh kernel after any failure
+            raise NotebookFailed(f"{exc.ename}: {exc.evalue}", _cell_info(nb, index)) from None
+        except CellTimeoutError:
+            self.shutdown()
+            raise NotebookFailed(f"CellTimeoutError: a cell ran longer than {self.timeout} s",
+                                 _cell_info(nb, index)) from None
+        except DeadKernelError as exc:
+            self.shutdown()
+            raise NotebookFailed(f"DeadKernelError: {exc}", _cell_info(nb, index) if index >= 0 else None) from None
+        except BaseException:
+            self.shutdown()
+            raise
+        finally:
+            if self.isolated:
+                self.shutdown()
+        return nb
+
+    def __enter__(self) -> "WarmKernel":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
