@@ -25,14 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium, need_browser  # noqa: F401 (a fixture)
 from wardlib.render import stylesheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = os.environ.get("WARDLIB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 DESKTOP = {"width": 1280, "height": 900}
 
 PAGES = ("29872.html", "29875.html", "overview-866.html", "trends-866.html", "data_quality.html", "index.html")
@@ -50,35 +47,6 @@ NOTE = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 UNIT_NAME = "Phường 3 <b>in đậm</b>"
 
 # ---- the browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A headless Chromium driven by playwright, or the reason there is none."""
-    if not Path(CHROMIUM).is_file():
-        yield f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set WARDLIB_CHROMIUM)"
-        return
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        yield "the playwright package is not installed (pip install playwright; no 'playwright install' needed)"
-        return
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # a browser that does not start is reported like a missing one
-            yield f"Chromium at {CHROMIUM} did not start: {exc}"
-            return
-        yield browser
-        browser.close()
-
-
-def need_browser(chromium):
-    if isinstance(chromium, str):
-        if IN_CI:
-            pytest.fail(f"browser check cannot run in CI: {chromium}")
-        pytest.skip(chromium)
-    return chromium
 
 
 @dataclass

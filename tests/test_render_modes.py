@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.browser import chromium, need_browser  # noqa: F401 (a fixture)
 from wardlib.paths import notebooks_dir
 from wardlib.render import (PageInfo, execute, export_html, plotly_path, read_notebook, stylesheet,
                             write_assets)
@@ -204,40 +205,7 @@ def test_write_assets_writes_both_files_once(tmp_path):
 
 # ---- in a real browser, offline ---------------------------------------------------------------
 
-CHROMIUM = os.environ.get("WARDLIB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 CHARTS_DRAWN = "ids => ids.every(id => document.querySelector('#' + id + ' svg.main-svg'))"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A headless Chromium driven by playwright, or the reason there is none."""
-    if not Path(CHROMIUM).is_file():
-        yield f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set WARDLIB_CHROMIUM)"
-        return
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        yield "the playwright package is not installed (pip install playwright; no 'playwright install' needed)"
-        return
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # a browser that does not start is reported like a missing one
-            yield f"Chromium at {CHROMIUM} did not start: {exc}"
-            return
-        yield browser
-        browser.close()
-
-
-def need_browser(chromium):
-    if isinstance(chromium, str):
-        if IN_CI:
-            pytest.fail(f"browser check cannot run in CI: {chromium}")
-        pytest.skip(chromium)
-    return chromium
 
 
 def open_offline(browser, path: Path, init_script: str | None = None):
