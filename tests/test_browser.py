@@ -137,7 +137,13 @@ def hostile_tabs(chromium, request, tmp_path_factory):
 
 
 def source_chart_ids(path: Path) -> list[str]:
-    return re.findall(r'<div class="plotly-graph-div" id="(chart-[^"]+)"', path.read_text(encoding="utf-8"))
+    """The ids of the page's chart divs as its markup writes them (attributes in any order)."""
+    ids = []
+    for tag in re.findall(r"<div\b[^>]*>", path.read_text(encoding="utf-8")):
+        klass, ident = re.search(r'\bclass="([^"]*)"', tag), re.search(r'\bid="(chart-[^"]+)"', tag)
+        if klass and ident and "plotly-graph-div" in klass.group(1).split():
+            ids.append(ident.group(1))
+    return ids
 
 
 # ---- 1. charts draw offline -------------------------------------------------------------------

@@ -171,6 +171,31 @@ def test_assets_href_must_be_relative(executed):
         export_html(executed, PAGE, mode="cdn")
 
 
+@pytest.mark.e2e
+@pytest.mark.parametrize("mode", ["single", "site", "inline"])
+def test_export_is_nbconverts_own_without_its_reprint(executed, mode, monkeypatch):
+    """wardlib's exporter skips HTMLExporter's BeautifulSoup pass (see render._exporter): the page must
+    be what nbconvert's own HTMLExporter gives, up to BeautifulSoup re-printing it, and an image
+    without ``alt`` must still get nbconvert's default one."""
+    from datetime import datetime, timezone
+
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from wardlib import render
+
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    img = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": base64.b64encode(b"\x89PNG\r\n").decode()})])
+    nb = nbformat.from_dict({**executed, "cells": [*executed.cells, img]})
+    ours = export_html(nb, PAGE, mode=mode, generated=when)
+    monkeypatch.setattr(type(render._exporter()), "from_notebook_node", HTMLExporter.from_notebook_node)
+    theirs = export_html(nb, PAGE, mode=mode, generated=when)
+    assert ours != theirs  # the reprint does change the bytes: the comparison below is not vacuous
+    assert BeautifulSoup(ours, "html.parser").decode() == BeautifulSoup(theirs, "html.parser").decode()
+    assert 'alt="No description has been provided for this image"' in ours
+
+
 def test_pages_without_charts_carry_no_plotly_and_escape_the_header():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Kiểm tra số liệu")])
     page = PageInfo(title="A <b>x</b> & y", lang="vi", unit_label="Phường 3 <b>in đậm</b>",

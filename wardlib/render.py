@@ -134,12 +134,37 @@ def timestamp(when: datetime | None = None) -> str:
     return (when or datetime.now(timezone.utc).astimezone()).strftime("%Y-%m-%d %H:%M %z")
 
 
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+
+
 @lru_cache(maxsize=1)
 def _exporter():
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class Exporter(HTMLExporter):
+        """nbconvert's HTMLExporter without its last step, which parses the whole page with
+        BeautifulSoup's pure-Python parser and prints it again: two thirds of the export's time on
+        a report page. That step gives images without one a default ``alt`` (done here by pattern)
+        and a ``tabindex`` to the cells inside ``.jp-Notebook``, which our template does not have,
+        so it changed nothing else (``tests/test_render_modes.py`` compares the two exports)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            from nbconvert.exporters.html import WidgetsDataTypeFilter
+            from nbconvert.filters.highlight import Highlight2HTML
+
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', html), resources
 
     # Hidden cells are dropped by strip_parameters before export, so no tag preprocessor is needed.
-    exporter = HTMLExporter(template_name="wardlib", extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter = Exporter(template_name="wardlib", extra_template_basedirs=[str(TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -215,11 +240,21 @@ def write_assets(folder: Path) -> None:
 
 
 def strip_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without the parameter cells and papermill's metadata (which repeats the parameters)."""
-    nb = copy.deepcopy(nb)
-    nb.metadata.pop("papermill", None)
-    nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    """A copy without the parameter cells and papermill's metadata (which repeats the parameters).
+
+    The copy shares the cells' sources and outputs with ``nb`` (nothing here changes them; nbconvert
+    copies the notebook again before its preprocessors run): only the dicts that change are new.
+    """
+    def without(d, *keys):
+        return nbformat.NotebookNode({k: v for k, v in d.items() if k not in keys})
+
+    out = without(nb, "cells", "metadata")
+    out.metadata = without(nb.metadata, "papermill")
+    out.cells = []
     for c in nb.cells:
-        c.metadata.pop("papermill", None)
-        c.metadata.pop("execution", None)
-    return nb
+        if HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", [])):
+            continue
+        cell = without(c, "metadata")
+        cell.metadata = without(c.get("metadata", {}), "papermill", "execution")
+        out.cells.append(cell)
+    return out

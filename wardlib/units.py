@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from wardlib.findings import Finding
@@ -42,16 +44,34 @@ class UnitTable:
 
     table: pd.DataFrame
 
+    @cached_property
+    def _by_code(self) -> dict[str, np.ndarray]:
+        """code → positions of its versions in ``table`` (built on first use; a national table has
+        10,000+ rows and a report asks for a few dozen units)."""
+        codes = self.table["code"].astype(str)
+        return {c: np.asarray(ix) for c, ix in codes.groupby(codes, sort=False).indices.items()}
+
     def version_at(self, code: str, when: date | pd.Timestamp) -> pd.Series | None:
         """The version of unit ``code`` valid on ``when``, or ``None``."""
-        t = self.table
+        pos = self._by_code.get(code)
+        if pos is None:
+            return None
+        t = self.table.iloc[pos]
         ts = pd.Timestamp(when)
-        hit = t[(t["code"] == code) & (t["valid_from"] <= ts) & (t["valid_to"] >= ts)]
+        hit = t[(t["valid_from"] <= ts) & (t["valid_to"] >= ts)]
         return None if hit.empty else hit.iloc[0]
 
     def name(self, code: str, when: date | pd.Timestamp) -> str:
         v = self.version_at(code, when)
         return str(v["name"]) if v is not None else code
+
+    def names(self, codes, when: date | pd.Timestamp) -> dict[str, str]:
+        """code → name on ``when`` for many codes at once (a code without a version then keeps itself)."""
+        t = self.table
+        ts = pd.Timestamp(when)
+        valid = t[(t["valid_from"] <= ts) & (t["valid_to"] >= ts) & t["code"].isin(list(codes))]
+        found = dict(zip(valid["code"].astype(str), valid["name"].astype(str)))
+        return {c: found.get(c, c) for c in codes}
 
     def children(self, code: str, when: date | pd.Timestamp) -> pd.DataFrame:
         """Units directly under ``code`` on ``when``, in code order."""
