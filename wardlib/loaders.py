@@ -35,6 +35,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wardlib.catalog import Catalog, build_catalog
@@ -163,16 +164,33 @@ def load_dataset(path: str | Path, *, locale: str | None = None) -> Dataset:
 _SLASH = r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$"
 
 
+def _per_value(column: pd.Series, fn):
+    """``fn`` applied once to each distinct value of ``column`` and spread back over its rows.
+
+    ``fn`` takes the distinct values (a Series indexed 0…n-1) and returns a Series or a DataFrame
+    with the same index; the result has ``column``'s index and keeps ``fn``'s dtypes. A column of
+    millions of observations holds a few thousand distinct texts, and pandas' text methods and
+    ``map`` cost per row.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    out = fn(pd.Series(uniques, dtype=column.dtype))
+    spread = out.take(codes)
+    spread.index = column.index
+    return spread
+
+
 def _result_of_target(value: pd.Series, obs: pd.DataFrame, vi: pd.Series, add) -> tuple[pd.Series, pd.Series]:
     """Vietnamese "06/10" in the value column means result 6 of target 10 (as the seed writes it).
 
     Read so only where the locale is ``vi`` and the target column is empty or
     says the same; otherwise the value is left to be refused as not a number.
     """
-    text = value.astype("string").fillna("")
-    parts = text.str.extract(_SLASH)
-    slash = parts[0].notna() & vi
     target = obs["target"].copy()
+    if pd.api.types.is_numeric_dtype(value) or not vi.any():  # numbers (Parquet, Excel), or not Vietnamese
+        return value, target
+    text = value.astype("string").fillna("")
+    parts = _per_value(text, lambda u: u.str.extract(_SLASH))
+    slash = parts[0].notna() & vi
     if not slash.any():
         return value, target
     agree = target.eq("") | target.eq(parts[1])
@@ -187,9 +205,9 @@ def _result_of_target(value: pd.Series, obs: pd.DataFrame, vi: pd.Series, add) -
 
 def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
     """Negative counts and amounts, percentages outside 0–100, negative stated percentages: errors."""
-    known = obs["indicator"].isin(list(catalog.table.index))
-    kind = obs["indicator"].map(catalog.table["kind"]).where(known, "")
-    unit = obs["indicator"].map(catalog.table["unit"]).where(known, "")
+    labels = _per_value(obs["indicator"], lambda u: pd.DataFrame({
+        "kind": u.map(catalog.table["kind"]).fillna(""), "unit": u.map(catalog.table["unit"]).fillna("")}))
+    kind, unit = labels["kind"], labels["unit"]
     add(kind.isin(["count", "amount"]) & obs["value"].lt(0), "contract.negative", "value",
         lambda r: f"{r['value']:g} là số âm: số đếm và số tiền không thể âm; kiểm tra dấu trừ.",
         lambda r: f"{r['value']:g} is negative: counts and amounts cannot be; check the minus sign.")
@@ -229,7 +247,8 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     bad_period = obs["period"].ne("") & ~obs["period"].isin(list(canon))
     add(bad_period, "contract.period", "period",
         lambda r: PeriodError(r["period"]).message_vi, lambda r: str(PeriodError(r["period"])))
-    mapped = obs["period"].map(canon).astype("string") if canon else pd.Series(pd.NA, index=obs.index, dtype="string")
+    mapped = (_per_value(obs["period"], lambda u: u.map(canon).astype("string")) if canon
+              else pd.Series(pd.NA, index=obs.index, dtype="string"))
     obs["period"] = mapped.fillna(obs["period"]).astype("string")
 
     known = obs["indicator"].ne("") & ~obs["indicator"].isin(list(catalog.table.index))
@@ -239,10 +258,11 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
 
     pt = ptab.drop_duplicates("period").set_index("period")
     dated = obs[~bad_period & obs["unit_code"].ne("") & obs["period"].ne("")]
-    keys = pd.DataFrame({"unit_code": dated["unit_code"], "start": dated["period"].map(pt["start"]),
-                         "end": dated["period"].map(pt["end"])}, index=dated.index)
+    bounds = _per_value(dated["period"], lambda u: pd.DataFrame({"start": u.map(pt["start"]), "end": u.map(pt["end"])}))
+    keys = pd.DataFrame({"unit_code": dated["unit_code"], "start": bounds["start"], "end": bounds["end"]},
+                        index=dated.index)
     exists = units.match_periods(keys) if len(keys) else pd.Series(dtype=bool)
-    never = set(obs["unit_code"]) - set(units.table["code"])
+    never = set(obs["unit_code"].unique()) - set(units.table["code"])
     add(obs.index.isin(exists.index[~exists]) & ~obs["unit_code"].isin(never), "contract.unit", "unit_code",
         lambda r: f"đơn vị '{r['unit_code']}' không tồn tại trong kỳ {r['period']} theo units.csv (xem valid_from/valid_to).",
         lambda r: f"unit '{r['unit_code']}' did not exist during {r['period']} according to units.csv (see valid_from/valid_to).")
@@ -262,7 +282,7 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     _impossible_values(obs, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
-    obs["reported_decimals"] = stated.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64")
+    obs["reported_decimals"] = _per_value(stated, lambda u: u.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64"))
 
     # Targets: parse each distinct text once.
     parsed: dict[str, tuple[str | None, float] | None] = {}
@@ -274,18 +294,21 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
             parsed[t] = (tg.op, tg.value)
         except TargetError:
             parsed[t] = None
-    bad_target = obs["target"].map(lambda t: t != "" and parsed.get(t) is None)
-    add(bad_target, "contract.target", "target",
+    targets = _per_value(obs["target"], lambda u: pd.DataFrame({
+        "bad": u.map(lambda t: t != "" and parsed.get(t) is None).astype(bool),
+        "op": u.map(lambda t: (parsed.get(t) or (None, None))[0]).astype("string"),
+        "value": u.map(lambda t: (parsed.get(t) or (None, float("nan")))[1]).astype("float64"),
+        "text": u.map(lambda t: t if parsed.get(t) is None else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
+    }))
+    add(targets["bad"], "contract.target", "target",
         lambda r: TargetError(r["target"]).message_vi, lambda r: str(TargetError(r["target"])))
-    obs["target_op"] = obs["target"].map(lambda t: (parsed.get(t) or (None, None))[0]).astype("string")
-    obs["target_value"] = obs["target"].map(lambda t: (parsed.get(t) or (None, float("nan")))[1]).astype("float64")
-    obs["target"] = obs["target"].map(
-        lambda t: t if parsed.get(t) is None else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string")
+    obs["target_op"], obs["target_value"], obs["target"] = targets["op"], targets["value"], targets["text"]
 
-    dup = obs.duplicated(KEY, keep=False) & obs[KEY].ne("").all(axis=1)
+    key_codes = pd.DataFrame({k: pd.factorize(obs[k])[0] for k in KEY}, index=obs.index)  # integers: faster
+    dup = key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)
     if dup.any():
         first = obs[dup].groupby(KEY, observed=True)[["file", "row"]].first()
-        add(obs.duplicated(KEY, keep="first") & dup, "contract.duplicate", "indicator",
+        add(key_codes.duplicated(keep="first") & dup, "contract.duplicate", "indicator",
             lambda r: "trùng khóa (đơn vị, kỳ, chỉ tiêu) với {}, dòng {}: mỗi chỉ tiêu chỉ ghi một lần cho mỗi đơn vị và kỳ.".format(
                 *first.loc[(r["unit_code"], r["period"], r["indicator"])]),
             lambda r: "same (unit, period, indicator) as {}, row {}: give each indicator once per unit and period.".format(
@@ -296,11 +319,11 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
             findings.append(Finding("error", rule, f"còn {n - MAX_FINDINGS_PER_RULE} dòng khác cùng lỗi này.",
                                     f"{n - MAX_FINDINGS_PER_RULE} more rows have this same problem."))
 
-    obs["synthetic"] = obs["source"].str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool)
+    obs["synthetic"] = _per_value(obs["source"], lambda u: u.str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool))
     # Codes and repeated texts as categories: a national dataset has millions of rows.
     for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
         obs[col] = obs[col].astype("category")
-    periods = pt[pt.index.isin(obs["period"].astype(str))].drop(columns="text").sort_values(["end", "months"])
+    periods = pt[pt.index.isin([str(x) for x in obs["period"].unique()])].drop(columns="text").sort_values(["end", "months"])
     cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
             "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
     return obs[cols].reset_index(drop=True), periods

@@ -58,27 +58,41 @@ def parse_numbers(
         bad = ~np.isfinite(values) & values.notna()
         return values.where(~bad), _findings(series, bad, file, column, rows, context, rule)
     text = series.astype("string").str.strip()
+    vi = pd.Series(vi, index=text.index) if isinstance(vi, bool) else vi.reindex(text.index).fillna(False)
+    vi = vi.astype(bool)
+    # Each distinct (text, locale) once: a column of millions of cells holds a few thousand texts.
+    t_codes, t_uniques = pd.factorize(text, use_na_sentinel=False)
+    codes, keys = pd.factorize(t_codes.astype(np.int64) * 2 + vi.to_numpy(dtype=np.int64))
+    u_text = pd.Series(t_uniques, dtype="string").take(keys // 2).reset_index(drop=True)
+    u_values, u_bad, u_na = _parse_text(u_text, pd.Series(keys % 2 == 1))
+    values = pd.Series(u_values.to_numpy()[codes], index=text.index, dtype="float64")
+    bad = pd.Series(u_bad.to_numpy()[codes], index=text.index)
+    na = pd.Series(u_na.to_numpy()[codes], index=text.index)
+    found = _findings(text, bad, file, column, rows, context, rule)
+    found += _not_available_notes(text, na, file, column, rows, context)
+    return values.where(~bad), found
+
+
+def _parse_text(text: pd.Series, vi: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Values, not-a-number flags and "N/A" flags of stripped texts (``vi``: Vietnamese writing per text)."""
     lowered = text.str.lower()
     na = lowered.isin(NOT_AVAILABLE).fillna(False)
     is_blank = text.isna() | text.eq("") | na
     ok = text.str.fullmatch(_PLAIN.pattern).fillna(False)
     cleaned = text.where(ok)
-    vi = pd.Series(vi, index=text.index) if isinstance(vi, bool) else vi.reindex(text.index).fillna(False)
     # Declared Vietnamese: dots group thousands (1.234 is 1234), a comma is the decimal mark.
     grouped = text.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?\s*%?").fillna(False)
-    local = vi.astype(bool) & ~is_blank & (grouped | (~ok & text.str.fullmatch(_VI_NUMBER.pattern).fillna(False)))
+    local = vi & ~is_blank & (grouped | (~ok & text.str.fullmatch(_VI_NUMBER.pattern).fillna(False)))
     # A plain number with a % sign (the seed's "55.4%"): only the sign goes.
-    percent = vi.astype(bool) & ~is_blank & ~local & text.str.fullmatch(r"[+-]?\d+(\.\d+)?\s*%").fillna(False)
+    percent = vi & ~is_blank & ~local & text.str.fullmatch(r"[+-]?\d+(\.\d+)?\s*%").fillna(False)
     if local.any() or percent.any():
         bare = text.str.replace(r"\s*%$", "", regex=True)
         cleaned = cleaned.where(~local, bare.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
         cleaned = cleaned.where(~percent, bare)
         ok = ok | local | percent
     values = pd.to_numeric(cleaned.where(ok & ~is_blank), errors="coerce").astype("float64")
-    bad = ~is_blank & (~ok | ~np.isfinite(values.fillna(0)))
-    found = _findings(text, bad, file, column, rows, context, rule)
-    found += _not_available_notes(text, na, file, column, rows, context)
-    return values.where(~bad), found
+    bad = (~is_blank & (~ok | ~np.isfinite(values.fillna(0)))).astype(bool)
+    return values.where(~bad), bad, na.astype(bool)
 
 
 def _not_available_notes(text, na, file, column, rows, context) -> list[Finding]:

@@ -164,7 +164,8 @@ def period_table(values: Iterable[str]) -> pd.DataFrame:
     Invalid texts are left out; parse them with :meth:`Period.parse` to get the reason.
     """
     rows = []
-    for text in pd.unique(pd.Series(list(values), dtype=object)):
+    distinct = values.unique() if isinstance(values, pd.Series) else pd.unique(pd.Series(list(values), dtype=object))
+    for text in distinct:
         try:
             p = Period.parse(text)
         except PeriodError:
