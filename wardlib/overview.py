@@ -11,6 +11,7 @@ predecessors; see wardlib.derive). Everything from the data is escaped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -227,6 +228,12 @@ class Trends:
         return _html(_TITLE.render(kicker=who, title=f"{t['trends']} — {who}", period=when.label(self.lang).capitalize(),
                                    banner=t["banner"], synthetic=t["synthetic"] if synthetic else ""))
 
+    @cached_property
+    def _latest_version(self) -> dict[str, pd.Timestamp]:
+        """unit code → its latest version in the table (what :func:`wardlib.analysis.unit_rows` draws)."""
+        t = self.table
+        return t.groupby(t["unit_code"].astype(str), observed=True)["unit_version"].max().to_dict()
+
     def units_of(self, parent: str, when: Period) -> list[str]:
         return self.data.units.children(parent, when.end)["code"].tolist()
 
@@ -236,16 +243,21 @@ class Trends:
         from wardlib.analysis import unit_rows
 
         fig = go.Figure()
-        start = pd.Timestamp(Period.parse(since).start) if since else None
-        end = pd.Timestamp(Period.parse(until).end) if until else None
+        t = self.table
+        rows = t[(t["indicator"] == indicator) & (t["period_kind"] == kind) & t["value"].notna()]
+        rows = rows[["unit_code", "unit_version", "unit_name", "period", "period_end", "ytd_value", "target_value",
+                     "origin", "synthetic"]]
+        if since:
+            rows = rows[rows["period_end"] >= pd.Timestamp(Period.parse(since).start)]
+        if until:
+            rows = rows[rows["period_end"] <= pd.Timestamp(Period.parse(until).end)]
+        codes = rows["unit_code"].astype(str)
+        # each unit's latest version, as unit_rows() picks it (over all the unit's rows, not only these)
+        rows = rows[rows["unit_version"].to_numpy() == codes.map(self._latest_version).to_numpy()]
+        by_unit = dict(tuple(rows.groupby(codes[rows.index], sort=False)))
         for code in units:
-            r = unit_rows(self.table, code)
-            r = r[(r["indicator"] == indicator) & (r["period_kind"] == kind) & r["value"].notna()]
-            if start is not None:
-                r = r[r["period_end"] >= start]
-            if end is not None:
-                r = r[r["period_end"] <= end]
-            if r.empty:
+            r = by_unit.get(code)
+            if r is None or r.empty:
                 continue
             r = r.sort_values("period_end")
             name = fmt.chart_text(str(r["unit_name"].iloc[0])) + (" ‡" if r["synthetic"].any() else "")
