@@ -188,7 +188,7 @@ class WardReport:
         if unit is None:
             return tb.iloc[:0]
         return tb[(tb["unit_code"] == self.unit_code) & (tb["unit_version"] == unit["valid_from"])
-                  & (tb["period"] == str(self.period))]
+                  & (tb["period"] == str(self.period))].reset_index(drop=True)
 
     @cached_property
     def unit(self) -> pd.Series:
@@ -206,6 +206,23 @@ class WardReport:
         tb, unit = self.table, self.unit
         return tb[(tb["period"] == str(self.period)) & (tb["parent_code"] == unit["parent_code"])
                   & (tb["level"] == unit["level"]) & tb["origin"].ne("rebuilt")]
+
+    @cached_property
+    def _row_records(self) -> list[dict]:
+        """``rows`` as dicts, converted once: the parts below each format a subset of them."""
+        return _records(self.rows)
+
+    def _records_of(self, subset: pd.DataFrame) -> list[dict]:
+        """The dicts of ``subset``, rows of :attr:`rows` (any order, e.g. sorted or reversed)."""
+        return [self._row_records[i] for i in self.rows.index.get_indexer(subset.index)]
+
+    @property
+    def _own_findings(self) -> list[Finding]:
+        """This unit's findings (a national run has tens of thousands: they are scanned once per report)."""
+        key = (id(self.findings), len(self.findings))
+        if getattr(self, "_own", (None,))[0] != key:
+            self._own = (key, [f for f in self.findings if f.unit_code == self.unit_code])
+        return self._own[1]
 
     def _name(self, r) -> str:
         return r["name_en"] if self.lang == "en" else r["name_vi"]
@@ -228,7 +245,7 @@ class WardReport:
         rows = self.rows[self.rows["achievement_pct"].notna() & self.rows["commitment"].eq("")
                          & self.rows["parent"].eq("")].head(n)
         cards, sentences = [], []
-        for r in _records(rows):
+        for r in self._records_of(rows):
             rank = (self.t["rank"].format(rank=int(r["rank"]), of=int(r["rank_of"]))
                     if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
             cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
@@ -243,7 +260,7 @@ class WardReport:
         t = self.t
         parts = [_GROUP.render(heading=t["results"], level=2)]
         by_section: dict[str, list[dict]] = {}
-        for r in _records(self.rows[self.rows["commitment"].eq("")]):
+        for r in self._records_of(self.rows[self.rows["commitment"].eq("")]):
             by_section.setdefault(str(r["section"]), []).append(r)
         sections = self.data.catalog.sections.index
         for section in sections:
@@ -289,8 +306,8 @@ class WardReport:
 
     def assessment(self):
         """"4. Đánh giá chung": what is on track, what is behind, what got worse — from the statuses."""
-        rows = _records(self.rows[self.rows["commitment"].eq("")])
-        errors = sum(f.severity == "error" and f.unit_code == self.unit_code for f in self.findings)
+        rows = self._records_of(self.rows[self.rows["commitment"].eq("")])
+        errors = sum(f.severity == "error" for f in self._own_findings)
         return _html(_PARAGRAPHS.render(heading=self.t["assessment"],
                                         paragraphs=narrative.assessment(rows, self.lang, errors)))
 
@@ -307,7 +324,7 @@ class WardReport:
         t = self.t
         rows = self.rows[self.rows["commitment"].ne("")]
         body = []
-        for r in _records(rows):
+        for r in self._records_of(rows):
             result = self._value(r) if pd.notna(r["value"]) else ""
             status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
             body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
@@ -327,7 +344,7 @@ class WardReport:
         """Horizontal bars: achievement of each line with a target, with the expected-pace mark."""
         rows = self.rows[self.rows["achievement_pct"].notna()].iloc[::-1]
         pace = self.period.year_fraction * 100
-        records = _records(rows)
+        records = self._records_of(rows)
         names = [fmt.chart_text(self._name(r)) for r in records]
         fig = go.Figure(go.Bar(
             x=rows["achievement_pct"], y=names, orientation="h",
@@ -346,7 +363,7 @@ class WardReport:
         rows = self.rows[self.rows["change_pct"].notna() & self.rows["direction"].ne("none")
                          & self.rows["commitment"].eq("") & self.rows["kind"].isin(["count", "amount"])]
         rows = rows.reindex(rows["change_pct"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
-        records = _records(rows)
+        records = self._records_of(rows)
         fig = go.Figure(go.Bar(
             x=rows["change_pct"], y=[fmt.chart_text(self._name(r)) for r in records], orientation="h",
             marker_color=[_STATUS_COLOURS[_change_css(r)] for r in records],
@@ -381,7 +398,7 @@ class WardReport:
 
     def data_quality(self):
         """The unit's findings for the period: what the checks found, where, and what to change."""
-        mine = [f for f in self.findings if f.unit_code == self.unit_code and f.period in (None, str(self.period))]
+        mine = [f for f in self._own_findings if f.period in (None, str(self.period))]
         return _html(findings_section(mine, self.lang, self.t["quality"], names=_names(self.data, self.lang)))
 
     def footer(self):
