@@ -31,16 +31,19 @@ def collect(data: Dataset, table: pd.DataFrame, *, period: str | None = None, gx
             docs_dir: Path | None = None) -> list[Finding]:
     """The contract's warnings, the consistency rules and (unless ``gx=False``) the GX suites.
 
-    ``period`` limits the rules to one period (GX always validates the whole
-    dataset: its suites are about the files). ``docs_dir`` receives the GX
-    Data Docs site.
+    ``period`` limits the rules, and the GX suite of the analysis table, to one
+    period: the analysis table is derived by wardlib, and a national one holds
+    millions of rows of other periods. The GX suites of the input files
+    (catalog, units, observations) always validate them whole. ``docs_dir``
+    receives the GX Data Docs site.
     """
     found = list(data.findings)
     found += run_checks(data, table, period)
     if gx:
         from wardlib import gx as gx_suites
 
-        found += gx_suites.validate(data, table, docs_dir=docs_dir)
+        rows = table if period is None else table[(table["period"] == period).to_numpy(dtype=bool)]
+        found += gx_suites.validate(data, rows, docs_dir=docs_dir)
     return sorted(found, key=lambda f: (_ORDER[f.severity], f.rule, f.unit_code or "", f.period or "",
                                         f.indicator or "", f.row or 0))
 
