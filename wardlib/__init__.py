@@ -15,9 +15,22 @@ The modules, each owning one concern:
 - ``analysis``   the analysis table: every unit × period × indicator with its computed figures (Parquet)
 - ``explore``    the interactive API for JupyterLab: league tables, who is behind, trends, charts
 - ``fmt``        Vietnamese/English number and label formatting (Babel)
-- ``report``     building blocks the report notebooks call (tables, charts, banners)
+- ``numbers``    reading numbers as people write them (``5.137.820.843``, ``55,4%``, ``N/A``)
+- ``tables``     reading one input file (CSV in any of its encodings and separators, Excel, Parquet)
+- ``checks``     the consistency rules: stated % against computed, breakdowns, outliers, scale slips
+- ``gx``         the Great Expectations suites (``expectations/``) and their Data Docs
+- ``quality``    every finding of a run in one table (``findings.json``, CSV export)
+- ``narrative``  the report's sentences in the seed's style ("… đạt 55,4% kế hoạch")
+- ``report``     building blocks the ward report notebook calls (tables, charts, banners)
+- ``overview``   the parent's overview and trends pages; ``quality_report`` the data-quality page
 - ``render``     executing a notebook with papermill and exporting it with nbconvert
-- ``runner``     a batch run over units: manifest, index page, atomic outputs
+- ``runner``     a batch run over units: the once-per-run work, manifest, index page, atomic outputs
+- ``batch``      the pages of a run as tasks, here or on Dask workers; input hashes; progress
+- ``kernels``    executing notebook after notebook in a kept Jupyter kernel (nbclient)
+- ``warm``       what such a kernel keeps between units and how it forgets the rest
+- ``lock``       one run at a time per output folder
+- ``demo``       synthetic demo datasets at province and national scale
+- ``outputs``    atomic file writes; ``paths`` where the package's data, notebooks and templates are
 - ``cli``        the ``wardlib`` command
 """
 

@@ -393,10 +393,22 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
     row_strict = strict.reshape(U * I)[pair]
 
     # A stated percentage on about a third of the bare-target count/amount rows: mostly right,
-    # some truncated (48.69 → 48.6), some plainly off.
+    # some truncated (48.69 → 48.6), some plainly off. Of the year to date, as reports state it
+    # ("đạt X% kế hoạch", and as wardlib.analysis judges it): a flow's months from January add up,
+    # so a period whose earlier periods of the year are not in the data states none.
+    flow = agg == "sum"
+    ytd = np.where(flow[None, None, :], np.nan, value)
+    months = [Period.parse(p) for p in period_codes]
+    for k, m in enumerate(months):
+        prev = months[k - 1] if k else None
+        if m.first_month == 1:
+            ytd[k] = value[k]
+        elif prev is not None and (prev.year, prev.kind, prev.number + 1) == (m.year, m.kind, m.number):
+            ytd[k] = np.where(flow[None, :], value[k] + ytd[k - 1], value[k])
+    flat_ytd = ytd.reshape(n)
     stated = (np.isin(kind, ["count", "amount"])[i_idx] & ~np.isnan(target_value) & ~row_strict
-              & (target_value > 0) & ~np.isnan(flat_value) & (rng.random(n) < 0.33))
-    achieved = np.divide(flat_value, target_value, out=np.full(n, np.nan), where=stated) * 100
+              & (target_value > 0) & ~np.isnan(flat_ytd) & (rng.random(n) < 0.33))
+    achieved = np.divide(flat_ytd, target_value, out=np.full(n, np.nan), where=stated) * 100
     how = rng.random(n)
     reported = np.where(how < 0.8, np.round(achieved, 1),
                         np.where(how < 0.9, np.floor(achieved * 10) / 10, np.round(achieved + 2.0, 1)))
