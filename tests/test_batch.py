@@ -233,3 +233,18 @@ def test_interrupt_stops_cleanly_and_the_rerun_resumes(data, tmp_path):
     assert {k for k, s in statuses.items() if s == "skipped"} == done
     assert manifest(folder)["interrupted"] is False and (folder / "index.html").is_file()
     assert no_temp_files(tmp_path)
+
+
+def test_ward_reports_go_to_dask_in_groups_and_other_pages_alone():
+    def task(key, notebook):
+        return batch.Task(key, notebook, None, {}, None, f"{key}.html")
+
+    pages = [task("data_quality", "data_quality"), task("overview-82", "city_overview"), task("trends-82", "trends")]
+    units = [task(f"{i:05d}", "ward_report") for i in range(3321)]
+    groups = batch.chunks(pages + units, workers=2)
+    assert groups[:3] == [[p] for p in pages]
+    assert [t for g in groups[3:] for t in g] == units  # every unit once, in order
+    assert {len(g) for g in groups[3:-1]} == {8}
+    few = batch.chunks([task(f"{i:05d}", "ward_report") for i in range(13)], workers=2)
+    assert [len(g) for g in few] == [1] * 13  # a small run keeps every page its own task
+    assert batch.chunks([], workers=2) == []
