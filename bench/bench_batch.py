@@ -12,7 +12,7 @@ Requirements (issue 6), on this 2-core machine:
 
 Run from the repository root::
 
-    .venv/bin/python bench/bench_batch.py                    # all 3,321 units (about half an hour)
+    .venv/bin/python bench/bench_batch.py                    # all 3,321 units (about 15 minutes)
     .venv/bin/python bench/bench_batch.py --units 300        # 300 units, extrapolated (about 5 min)
 
 Unlike the other benchmarks this one measures whole commands (``wardlib run``,

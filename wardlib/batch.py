@@ -97,6 +97,14 @@ def _kernel(settings: Settings) -> WarmKernel:
     return k
 
 
+def warm_kernel(settings: Settings) -> int:
+    """Start this thread's kernel now, if it has none (a worker's first task then finds it ready)."""
+    k = _kernel(settings)
+    if not k.alive and not settings.isolated:
+        k.start()
+    return os.getpid()
+
+
 def shutdown_kernels() -> int:
     """Stop every kernel this process started (on a Dask worker: ``client.run(shutdown_kernels)``)."""
     with _KERNELS_LOCK:
@@ -181,6 +189,9 @@ class SerialExecutor:
     def __init__(self, settings: Settings):
         self.settings = settings
 
+    def warm_up(self) -> None:
+        """Nothing ahead of time: the kernel belongs to the thread that renders."""
+
     def run(self, tasks: list[Task]) -> Iterator[Outcome]:
         for task in tasks:
             yield render_task(task, self.settings)
@@ -201,6 +212,7 @@ class DaskExecutor:
         self.workers = workers
         self.cluster = None
         self._futures: list = []
+        self._warm: list = []
         if scheduler:
             self.client = Client(scheduler, timeout="30s")
             self.name = f"dask {scheduler}"
@@ -216,6 +228,15 @@ class DaskExecutor:
             # process, which cancels the tasks and shuts the kernels and the workers down in order.
             self.client.run(_ignore_interrupts)
             self.name = f"dask local, {workers} workers"
+
+    def warm_up(self) -> None:
+        """On a local cluster, start each worker's kernel now with a task pinned to it (not waited for:
+        the pages queue behind it). An existing cluster's workers start theirs with their first page."""
+        if self.cluster is None or self.settings.isolated:
+            return
+        self._warm = [self.client.submit(warm_kernel, self.settings, workers=[w], allow_other_workers=False,
+                                         pure=False, key=f"wardlib-warm-{os.getpid()}-{time.time_ns()}-{i}")
+                      for i, w in enumerate(self.client.nthreads())]
 
     def run(self, tasks: list[Task]) -> Iterator[Outcome]:
         from distributed import as_completed
@@ -241,8 +262,8 @@ class DaskExecutor:
 
     def close(self) -> None:
         try:
-            if self._futures:
-                self.client.cancel(self._futures)
+            if self._futures or self._warm:
+                self.client.cancel(self._futures + self._warm)
             self.client.run(shutdown_kernels)
         except Exception:  # workers already gone: their kernels stop with them
             pass

@@ -34,6 +34,7 @@ The catalog's row order is the order reports show the indicators in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -69,9 +70,14 @@ class Catalog:
     def __contains__(self, code: str) -> bool:
         return code in self.table.index
 
+    @cached_property
+    def _names(self) -> dict[str, tuple[str, str]]:
+        """code → (name_vi, name_en): pages name hundreds of lines, and ``.loc`` costs per call."""
+        return dict(zip(self.table.index, zip(self.table["name_vi"], self.table["name_en"])))
+
     def name(self, code: str, lang: str = "vi") -> str:
-        row = self.table.loc[code]
-        return row["name_en"] if lang == "en" and row["name_en"] else row["name_vi"]
+        vi, en = self._names[code]  # KeyError for an unknown code, as .loc gave
+        return en if lang == "en" and en else vi
 
     def section_title(self, section: str, lang: str = "vi") -> str:
         if section in self.sections.index:

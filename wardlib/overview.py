@@ -101,9 +101,9 @@ class CityOverview:
     def t(self) -> dict:
         return TEXT[self.lang]
 
-    @property
+    @cached_property
     def rows(self) -> pd.DataFrame:
-        """The period's rows of the units under the parent (not rebuilt histories)."""
+        """The period's rows of the units under the parent (not rebuilt histories); computed once."""
         t = self.table
         return t[(t["parent_code"] == self.parent) & (t["period"] == str(self.period)) & t["origin"].ne("rebuilt")]
 

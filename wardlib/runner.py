@@ -227,106 +227,112 @@ def _run(data_dir: Path, period, units, out: Path, lang, notebook, progress, gx,
         if not _SAFE_CODE.match(c):
             raise WardlibError(f"unit code {c!r} cannot be used as a file name",
                                f"mã đơn vị {c!r} không dùng được làm tên tệp")
-    folder = out / str(p)
-    previous = read_manifest(folder)
-    summary = RunSummary(str(p), folder, data.version, mode=mode)
-    summary.stages["load"] = round(loaded - started, 2)
-    if mode == "site":
-        write_assets(out / ASSETS_DIR)
-    where = _Where(data, p)
-    parents = list(dict.fromkeys(where.parent_code(c) for c in codes if where.parent_code(c)))
+    # Dask workers and their kernels start while the data is prepared: they are ready when the pages are.
+    starting = _Starting(settings, workers, scheduler) if (workers > 1 or scheduler) else None
+    try:
+        folder = out / str(p)
+        previous = read_manifest(folder)
+        summary = RunSummary(str(p), folder, data.version, mode=mode)
+        summary.stages["load"] = round(loaded - started, 2)
+        if mode == "site":
+            write_assets(out / ASSETS_DIR)
+        where = _Where(data, p)
+        parents = list(dict.fromkeys(where.parent_code(c) for c in codes if where.parent_code(c)))
 
-    # 1. Once per run: the analysis table, the data checks and the notebooks' cuts of the table.
-    table_path, period_path = out / ANALYSIS_FILE, folder / PERIOD_TABLE
-    findings_path, docs = folder / quality.FINDINGS_FILE, (folder / DOCS_DIR if gx else None)
-    stage = {"data_version": data.version, "wardlib_version": __version__, "gx": gx}
-    needed = [table_path, period_path, findings_path, *(_parent_path(folder, x) for x in parents)]
-    if not force and previous.get("stage") == stage and all(f.is_file() for f in needed):
-        period_rows = pd.read_parquet(period_path)
-        found = quality.read_findings(findings_path)
-    else:
-        table = build_table(data)
-        period_rows = _by_unit(table[(table["period"] == str(p)).to_numpy(dtype=bool)])
-        # Writing Parquet happens mostly outside the GIL: the tables are written by a second thread
-        # while this one runs the checks (a national run's prepare stage: 71 s -> 55 s on 2 cores).
-        with ThreadPoolExecutor(1, thread_name_prefix="wardlib-write") as pool:
-            writes = [pool.submit(write_table, table, table_path), pool.submit(write_table, period_rows, period_path),
-                      pool.submit(_write_parent_cuts, table, parents, where, folder)]
-            found = quality.collect(data, table, period=str(p), gx=gx, docs_dir=docs)
-            quality.write_findings(found, findings_path)
-            for w in writes:
-                w.result()  # a failed write fails the run here, as it would have without the thread
-        del table
-    summary.findings = quality.counts_by_unit(found)
-    summary.docs = f"{DOCS_DIR}/index.html" if docs is not None and (docs / "index.html").is_file() else None
+        # 1. Once per run: the analysis table, the data checks and the notebooks' cuts of the table.
+        table_path, period_path = out / ANALYSIS_FILE, folder / PERIOD_TABLE
+        findings_path, docs = folder / quality.FINDINGS_FILE, (folder / DOCS_DIR if gx else None)
+        stage = {"data_version": data.version, "wardlib_version": __version__, "gx": gx}
+        needed = [table_path, period_path, findings_path, *(_parent_path(folder, x) for x in parents)]
+        if not force and previous.get("stage") == stage and all(f.is_file() for f in needed):
+            period_rows = pd.read_parquet(period_path)
+            found = quality.read_findings(findings_path)
+        else:
+            table = build_table(data)
+            period_rows = _by_unit(table[(table["period"] == str(p)).to_numpy(dtype=bool)])
+            # Writing Parquet happens mostly outside the GIL: the tables are written by a second thread
+            # while this one runs the checks (a national run's prepare stage: 71 s -> 55 s on 2 cores).
+            with ThreadPoolExecutor(1, thread_name_prefix="wardlib-write") as pool:
+                writes = [pool.submit(write_table, table, table_path), pool.submit(write_table, period_rows, period_path),
+                          pool.submit(_write_parent_cuts, table, parents, where, folder)]
+                found = quality.collect(data, table, period=str(p), gx=gx, docs_dir=docs)
+                quality.write_findings(found, findings_path)
+                for w in writes:
+                    w.result()  # a failed write fails the run here, as it would have without the thread
+            del table
+        summary.findings = quality.counts_by_unit(found)
+        summary.docs = f"{DOCS_DIR}/index.html" if docs is not None and (docs / "index.html").is_file() else None
 
-    # 2. The pages: what changed is rendered, what did not is kept.
-    static = file_digest([data_dir / n for n in ("indicators.csv", "sections.csv", "units.csv", "crosswalk.csv",
-                                                 "dataset.toml")])
-    rows = row_digests(period_rows)
-    del period_rows
-    by_unit: dict[str, list] = {}
-    for f in found:
-        if f.unit_code and f.period in (None, str(p)):
-            by_unit.setdefault(f.unit_code, []).append(f)
-    shared = {"period": str(p), "data_dir": str(data_dir.resolve()), "lang": lang,
-              "findings": str(findings_path.resolve())}
-    old = {**previous.get("kept", {}), **previous.get("units", {})}
-    old_pages = {**({"data_quality": previous["data_quality"]} if previous.get("data_quality") else {}),
-                 **previous.get("pages", {})}
-    nb = _read(notebook)
-    synthetic = where.synthetic(codes)
-    jobs: list[_Job] = []
-    for c in codes:
-        name, parent_name = where.name(c), where.name(where.parent_code(c))
-        params = {"unit_code": c, **shared, "analysis": str(period_path.resolve())}
-        read_set = sorted({c, *where.peers(c)})
-        h = digest("unit", code, notebook, params, mode, static, [(x, rows.get(x, "")) for x in read_set],
-                   [f.__dict__ for f in by_unit.get(c, [])])
-        page = PageInfo(title=f"{name} — {p.label(lang)}", lang=lang, unit_label=f"{name} ({c}), {parent_name}",
-                        period_label=p.label(lang).capitalize(), data_version=data.version)
-        result = UnitResult(c, name, "pending", 0.0, synthetic=synthetic[c], input_hash=h, parent=parent_name)
-        jobs.append(_job(result, old.get(c), folder, force, Task(c, notebook, nb, params, page, f"{c}.html", h, str(folder.resolve()))))
-    summary.results = [j.result for j in jobs]
+        # 2. The pages: what changed is rendered, what did not is kept.
+        static = file_digest([data_dir / n for n in ("indicators.csv", "sections.csv", "units.csv", "crosswalk.csv",
+                                                     "dataset.toml")])
+        rows = row_digests(period_rows)
+        del period_rows
+        by_unit: dict[str, list] = {}
+        for f in found:
+            if f.unit_code and f.period in (None, str(p)):
+                by_unit.setdefault(f.unit_code, []).append(f)
+        shared = {"period": str(p), "data_dir": str(data_dir.resolve()), "lang": lang,
+                  "findings": str(findings_path.resolve())}
+        old = {**previous.get("kept", {}), **previous.get("units", {})}
+        old_pages = {**({"data_quality": previous["data_quality"]} if previous.get("data_quality") else {}),
+                     **previous.get("pages", {})}
+        nb = _read(notebook)
+        synthetic = where.synthetic(codes)
+        jobs: list[_Job] = []
+        for c in codes:
+            name, parent_name = where.name(c), where.name(where.parent_code(c))
+            params = {"unit_code": c, **shared, "analysis": str(period_path.resolve())}
+            read_set = sorted({c, *where.peers(c)})
+            h = digest("unit", code, notebook, params, mode, static, [(x, rows.get(x, "")) for x in read_set],
+                       [f.__dict__ for f in by_unit.get(c, [])])
+            page = PageInfo(title=f"{name} — {p.label(lang)}", lang=lang, unit_label=f"{name} ({c}), {parent_name}",
+                            period_label=p.label(lang).capitalize(), data_version=data.version)
+            result = UnitResult(c, name, "pending", 0.0, synthetic=synthetic[c], input_hash=h, parent=parent_name)
+            jobs.append(_job(result, old.get(c), folder, force, Task(c, notebook, nb, params, page, f"{c}.html", h, str(folder.resolve()))))
+        summary.results = [j.result for j in jobs]
 
-    def period_page(name: str, params: dict, title: str, file: str, key: str) -> _Job:
-        page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
-                        period_label=p.label(lang).capitalize(), data_version=data.version)
-        h = digest("page", code, name, params, mode, static, data.version, gx)
-        nb_page = _read(name)
-        return _job(UnitResult(key, title, "pending", 0.0, input_hash=h), old_pages.get(key), folder, force,
-                    Task(key, name, nb_page, params, page, file, h, str(folder.resolve())))
+        def period_page(name: str, params: dict, title: str, file: str, key: str) -> _Job:
+            page = PageInfo(title=f"{title} — {p.label(lang)}", lang=lang, unit_label=title,
+                            period_label=p.label(lang).capitalize(), data_version=data.version)
+            h = digest("page", code, name, params, mode, static, data.version, gx)
+            nb_page = _read(name)
+            return _job(UnitResult(key, title, "pending", 0.0, input_hash=h), old_pages.get(key), folder, force,
+                        Task(key, name, nb_page, params, page, file, h, str(folder.resolve())))
 
-    page_jobs = [period_page("data_quality", {**shared, "docs_href": summary.docs or ""},
-                             PAGE_TITLES["data_quality"][lang], QUALITY_PAGE, "data_quality")]
-    for parent in parents:
-        pname = where.name(parent)
-        common = {"parent": parent, "period": str(p), "data_dir": shared["data_dir"], "lang": lang,
-                  "analysis": str(_parent_path(folder, parent).resolve())}
-        page_jobs.append(period_page("city_overview", common, f"{PAGE_TITLES['overview'][lang]} — {pname}",
-                                     f"overview-{parent}.html", f"overview-{parent}"))
-        trends = {k: v for k, v in common.items() if k != "period"} | {"until": str(p)}
-        page_jobs.append(period_page("trends", trends, f"{PAGE_TITLES['trends'][lang]} — {pname}",
-                                     f"trends-{parent}.html", f"trends-{parent}"))
-    summary.quality, summary.pages = page_jobs[0].result, [j.result for j in page_jobs[1:]]
+        page_jobs = [period_page("data_quality", {**shared, "docs_href": summary.docs or ""},
+                                 PAGE_TITLES["data_quality"][lang], QUALITY_PAGE, "data_quality")]
+        for parent in parents:
+            pname = where.name(parent)
+            common = {"parent": parent, "period": str(p), "data_dir": shared["data_dir"], "lang": lang,
+                      "analysis": str(_parent_path(folder, parent).resolve())}
+            page_jobs.append(period_page("city_overview", common, f"{PAGE_TITLES['overview'][lang]} — {pname}",
+                                         f"overview-{parent}.html", f"overview-{parent}"))
+            trends = {k: v for k, v in common.items() if k != "period"} | {"until": str(p)}
+            page_jobs.append(period_page("trends", trends, f"{PAGE_TITLES['trends'][lang]} — {pname}",
+                                         f"trends-{parent}.html", f"trends-{parent}"))
+        summary.quality, summary.pages = page_jobs[0].result, [j.result for j in page_jobs[1:]]
 
-    kept = {k: v for k, v in old.items() if k not in set(codes)}
-    header = {"requested_period": period, "requested_units": units or None, "data_dir": shared["data_dir"],
-              "lang": lang, "gx": gx, "run_key": run_key, "stage": stage,
-              "workers": workers, "scheduler": scheduler, "isolated": settings.isolated,
-              "recycle": settings.recycle}
-    prepared = time.perf_counter()
-    summary.stages["prepare"] = round(prepared - loaded, 2)
-    _render_all(page_jobs + jobs, folder, summary, settings, workers, scheduler, progress,
-                lambda: manifest(summary, Path(notebook + ".py"), lang, header, kept))
-    rendered = time.perf_counter()
-    summary.stages["render"] = round(rendered - prepared, 2)
-    write_atomic(folder / "index.html", index_page(data, p, summary, lang))
-    summary.seconds = round(time.perf_counter() - started, 2)
-    summary.stages["finish"] = round(time.perf_counter() - rendered, 2)
-    write_atomic(folder / MANIFEST_FILE, json.dumps(manifest(summary, Path(notebook + ".py"), lang, header, kept),
-                                                    ensure_ascii=False, indent=1))
-    return summary
+        kept = {k: v for k, v in old.items() if k not in set(codes)}
+        header = {"requested_period": period, "requested_units": units or None, "data_dir": shared["data_dir"],
+                  "lang": lang, "gx": gx, "run_key": run_key, "stage": stage,
+                  "workers": workers, "scheduler": scheduler, "isolated": settings.isolated,
+                  "recycle": settings.recycle}
+        prepared = time.perf_counter()
+        summary.stages["prepare"] = round(prepared - loaded, 2)
+        _render_all(page_jobs + jobs, folder, summary, settings, workers, scheduler, progress,
+                    lambda: manifest(summary, Path(notebook + ".py"), lang, header, kept), starting)
+        rendered = time.perf_counter()
+        summary.stages["render"] = round(rendered - prepared, 2)
+        write_atomic(folder / "index.html", index_page(data, p, summary, lang))
+        summary.seconds = round(time.perf_counter() - started, 2)
+        summary.stages["finish"] = round(time.perf_counter() - rendered, 2)
+        write_atomic(folder / MANIFEST_FILE, json.dumps(manifest(summary, Path(notebook + ".py"), lang, header, kept),
+                                                        ensure_ascii=False, indent=1))
+        return summary
+    finally:
+        if starting is not None:
+            starting.close()  # unless the pages were rendered with it (then it is closed already)
 
 
 def _load(data_dir: Path, out: Path, force: bool, settings: Settings) -> Dataset:
@@ -368,8 +374,47 @@ def _job(result: UnitResult, last: dict | None, folder: Path, force: bool, task:
     return _Job(result, task)
 
 
+class _Starting:
+    """A Dask executor started in a second thread while the run prepares its data, its workers' kernels
+    started at once (:meth:`~wardlib.batch.DaskExecutor.warm_up`): a cluster and a national kernel take
+    about 10 s to come up, which the prepare stage's work now hides."""
+
+    def __init__(self, settings: Settings, workers: int, scheduler: str | None):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="wardlib-cluster")
+        self._future = self._pool.submit(self._start, settings, workers, scheduler)
+        self._taken = False
+
+    @staticmethod
+    def _start(settings: Settings, workers: int, scheduler: str | None):
+        executor = make_executor(settings, workers, scheduler)
+        executor.warm_up()
+        return executor
+
+    def take(self):
+        """The executor (waiting for it to start); whoever takes it closes it."""
+        self._taken = True
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def close(self) -> None:
+        """Close the executor if nobody took it (the run stopped early, or had nothing to render)."""
+        if self._taken:
+            return
+        self._taken = True
+        try:
+            executor = self._future.result()
+        except Exception:  # it never started: nothing to close
+            return
+        finally:
+            self._pool.shutdown(wait=False)
+        executor.close()
+
+
 def _render_all(jobs: list[_Job], folder: Path, summary: RunSummary, settings: Settings, workers: int,
-                scheduler: str | None, progress, checkpoint: Callable[[], dict]) -> None:
+                scheduler: str | None, progress, checkpoint: Callable[[], dict],
+                starting: _Starting | None = None) -> None:
     """Render the jobs with tasks, write each page as it arrives, keep the manifest current."""
     total, done = len(jobs), 0
     for j in jobs:
@@ -380,7 +425,7 @@ def _render_all(jobs: list[_Job], folder: Path, summary: RunSummary, settings: S
     todo = {j.task.key: j for j in jobs if j.task is not None}
     if not todo:
         return
-    executor = make_executor(settings, workers, scheduler)
+    executor = starting.take() if starting is not None else make_executor(settings, workers, scheduler)
     summary.executor = executor.name
     next_at = time.monotonic() + CHECKPOINT_SECONDS
     try:
