@@ -257,6 +257,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  national run: {len(units):,} units + {pages_n} period pages with {ns.workers} workers: "
               f"{wall:.1f} s wall (load {st['load']} s, prepare {st['prepare']} s, render {st['render']} s, "
               f"finish {st['finish']} s); {counts}; {per_unit_wall:.3f} s wall per page")
+        seconds = sorted(e["seconds"] for e in m["units"].values())
+        pages_s = [e["seconds"] for e in [m["data_quality"], *m["pages"].values()] if e]
+        print(f"  pages in the worker: ward report median {statistics.median(seconds):.3f} s, "
+              f"90th percentile {seconds[int(0.9 * (len(seconds) - 1))]:.3f} s, sum {sum(seconds):.0f} s; "
+              f"period pages sum {sum(pages_s):.0f} s")
+        # the rerun rewrites the manifest (every page 'skipped'): keep the national run's
+        shutil.copyfile(nat / PERIOD / "manifest.json", work / "national-manifest.json")
         rerun, _, proc2 = timed(wardlib(*args))
         check(proc2, "rerun")
         m2 = manifest(nat)
