@@ -251,7 +251,7 @@ def _run(data_dir: Path, period, units, out: Path, lang, notebook, progress, gx,
             table = build_table(data)
             period_rows = _by_unit(table[(table["period"] == str(p)).to_numpy(dtype=bool)])
             # Writing Parquet happens mostly outside the GIL: the tables are written by a second thread
-            # while this one runs the checks (a national run's prepare stage: 71 s -> 55 s on 2 cores).
+            # while this one runs the checks (prepare stage of a one-unit national run: 63 s -> 50 s).
             with ThreadPoolExecutor(1, thread_name_prefix="wardlib-write") as pool:
                 writes = [pool.submit(write_table, table, table_path), pool.submit(write_table, period_rows, period_path),
                           pool.submit(_write_parent_cuts, table, parents, where, folder)]
