@@ -114,3 +114,22 @@ def rendered(tmp_path_factory):
     before = tree_hash(default_data_dir())
     code = main(["run", "--period", "2024-H1", "--unit", "29872", "--unit", "29875", "--out", str(out)])
     return {"exit": code, "dir": out / "2024-H1", "data_hash_before": before}
+
+
+@pytest.fixture
+def ward_report_with(tmp_path, monkeypatch):
+    """Make the runner use a copy of the notebooks whose ward report runs ``code`` just before its
+    section tables (where a unit's notebook can be made to fail on purpose)."""
+    def patch(code: str) -> Path:
+        from wardlib import runner
+        from wardlib.paths import notebooks_dir
+
+        books = tmp_path / "notebooks"
+        shutil.copytree(notebooks_dir(), books)
+        nb = books / "ward_report.py"
+        nb.write_text(nb.read_text(encoding="utf-8").replace(
+            "report.section_tables()", code + "\nreport.section_tables()"), encoding="utf-8")
+        monkeypatch.setattr(runner, "notebooks_dir", lambda: books)
+        return books
+
+    return patch

@@ -157,15 +157,8 @@ def test_rerun_skips_what_did_not_change_and_force_redoes_it(serial, data):
     assert [r.status for r in forced.results] == ["ok", "ok"] and forced.quality.status == "ok"
 
 
-def test_a_unit_whose_notebook_raises_does_not_stop_the_batch(data, tmp_path, monkeypatch, capsys):
-    books = tmp_path / "notebooks"
-    shutil.copytree(notebooks_dir(), books)
-    nb = books / "ward_report.py"
-    nb.write_text(nb.read_text(encoding="utf-8").replace(
-        "report.section_tables()",
-        "if unit_code == '29875':\n    raise RuntimeError('no table for this unit')\nreport.section_tables()"),
-        encoding="utf-8")
-    monkeypatch.setattr(runner, "notebooks_dir", lambda: books)
+def test_a_unit_whose_notebook_raises_does_not_stop_the_batch(data, tmp_path, ward_report_with, capsys):
+    ward_report_with("if unit_code == '29875':\n    raise RuntimeError('no table for this unit')")
     from wardlib.cli import main
 
     code = main(["run", "--data", str(data), "--period", PERIOD, "--unit", "29875", "--unit", "29872",

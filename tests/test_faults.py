@@ -11,9 +11,9 @@ import types
 
 import pytest
 
-from wardlib import outputs, runner
+from wardlib import outputs
 from wardlib.cli import main
-from wardlib.paths import default_data_dir, notebooks_dir
+from wardlib.paths import default_data_dir
 
 pytestmark = pytest.mark.e2e
 PERIOD = "2024-H1"
@@ -56,15 +56,8 @@ def test_a_full_disk_fails_one_page_and_keeps_the_earlier_report(data, tmp_path,
     assert manifest["units"]["29875"]["status"] == "failed" and manifest["units"]["29872"]["status"] == "ok"
 
 
-def test_a_kernel_killed_mid_unit_is_replaced_and_the_batch_goes_on(data, tmp_path, monkeypatch, capsys):
-    books = tmp_path / "notebooks"
-    shutil.copytree(notebooks_dir(), books)
-    nb = books / "ward_report.py"
-    nb.write_text(nb.read_text(encoding="utf-8").replace(
-        "report.section_tables()",
-        "if unit_code == '29875':\n    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "report.section_tables()"), encoding="utf-8")
-    monkeypatch.setattr(runner, "notebooks_dir", lambda: books)
+def test_a_kernel_killed_mid_unit_is_replaced_and_the_batch_goes_on(data, tmp_path, ward_report_with, capsys):
+    ward_report_with("if unit_code == '29875':\n    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)")
     out = tmp_path / "out"
     code = main(["run", "--data", str(data), "--period", PERIOD, "--unit", "29875", "--unit", "29872",
                  "--out", str(out), "--no-gx", "--lang", "en"])
