@@ -216,13 +216,11 @@ class WardReport:
         """The dicts of ``subset``, rows of :attr:`rows` (any order, e.g. sorted or reversed)."""
         return [self._row_records[i] for i in self.rows.index.get_indexer(subset.index)]
 
-    @property
+    @cached_property
     def _own_findings(self) -> list[Finding]:
-        """This unit's findings (a national run has tens of thousands: they are scanned once per report)."""
-        key = (id(self.findings), len(self.findings))
-        if getattr(self, "_own", (None,))[0] != key:
-            self._own = (key, [f for f in self.findings if f.unit_code == self.unit_code])
-        return self._own[1]
+        """This unit's findings (a national run has tens of thousands: they are scanned once per report;
+        :meth:`open` sets ``findings`` before any part is drawn)."""
+        return [f for f in self.findings if f.unit_code == self.unit_code]
 
     def _name(self, r) -> str:
         return r["name_en"] if self.lang == "en" else r["name_vi"]
