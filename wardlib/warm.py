@@ -218,4 +218,9 @@ def reset(shell=None) -> None:
                 pd.set_option(key, value)
         except Exception:
             pass
-    pio.templates.default, pio.renderers.default = _STATE["plotly"]
+    # Setting plotly's default template validates it again (a deep copy, ~35 ms): only on a change.
+    template, renderer = _STATE["plotly"]
+    if pio.templates.default != template:
+        pio.templates.default = template
+    if pio.renderers.default != renderer:
+        pio.renderers.default = renderer
