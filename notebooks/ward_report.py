@@ -18,8 +18,14 @@
 # dataset instead of typed by hand. Run it here in JupyterLab as it is, or through
 # `wardlib run`, which executes it with papermill for every unit and renders the
 # HTML with nbconvert. All logic lives in `wardlib.report`; this notebook only
-# calls it, one part of the report per cell. This cell (tagged `notebook-only`)
-# and the parameters cell do not appear in the HTML report.
+# calls it, each method one part of the report, shown in order. This cell
+# (tagged `notebook-only`) and the parameters cell do not appear in the HTML report.
+#
+# The parts are grouped into three cells rather than one cell each: every cell
+# is a round trip to the kernel (about 6 ms of CPU even for `x = 1`), and a
+# national run executes the notebook 3,321 times; three cells instead of ten
+# make the whole run about a fifth faster. To look at one part alone, call its
+# method in a new cell, e.g. `report.section_tables()`.
 
 # %% tags=["parameters"]
 unit_code: str = "29872"  # mã đơn vị trong units.csv, ví dụ 29872 là Phường 4, TP Cao Lãnh
@@ -30,34 +36,21 @@ analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để tr�
 findings: str = ""  # kết quả kiểm tra số liệu (findings.json) do wardlib run lập; để trống: kiểm tra tại chỗ
 
 # %%
+# Tiêu đề, tóm tắt, kết quả so với kế hoạch năm — header, headline, achievement chart
+from IPython.display import display
+
 from wardlib.report import WardReport, show_figure
 
 report = WardReport.open(data_dir, unit_code, period, lang, analysis, findings)
-report.header()
-
-# %%
-report.headline()
-
-# %%
+display(report.header(), report.headline())
 show_figure(report.achievement_figure(), "chart-achievement")
 
 # %%
-report.section_tables()
-
-# %%
+# Kết quả theo lĩnh vực, so với cùng kỳ năm trước, so với các đơn vị cùng cấp trên — sections, same-period and peer charts
+display(report.section_tables())
 show_figure(report.same_period_figure(), "chart-same-period")
-
-# %%
 show_figure(report.neighbours_figure(), "chart-neighbours")
 
 # %%
-report.assessment()
-
-# %%
-report.commitments_table()
-
-# %%
-report.data_quality()
-
-# %%
-report.footer()
+# Đánh giá chung, cam kết hành động, kiểm tra số liệu, nguồn — assessment, commitments, data checks, sources
+display(report.assessment(), report.commitments_table(), report.data_quality(), report.footer())

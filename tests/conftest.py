@@ -128,7 +128,7 @@ def ward_report_with(tmp_path, monkeypatch):
         shutil.copytree(notebooks_dir(), books)
         nb = books / "ward_report.py"
         nb.write_text(nb.read_text(encoding="utf-8").replace(
-            "report.section_tables()", code + "\nreport.section_tables()"), encoding="utf-8")
+            "display(report.section_tables())", code + "\ndisplay(report.section_tables())"), encoding="utf-8")
         monkeypatch.setattr(runner, "notebooks_dir", lambda: books)
         return books
 
