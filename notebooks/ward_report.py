@@ -23,8 +23,8 @@
 #
 # The parts are grouped into three cells rather than one cell each: every cell
 # is a round trip to the kernel (about 6 ms of CPU even for `x = 1`), and a
-# national run executes the notebook 3,321 times; three cells instead of ten
-# make the whole run about a fifth faster. To look at one part alone, call its
+# national run executes this notebook 3,321 times; three cells instead of ten
+# made a report about a fifth cheaper. To look at one part alone, call its
 # method in a new cell, e.g. `report.section_tables()`.
 
 # %% tags=["parameters"]
@@ -46,11 +46,11 @@ display(report.header(), report.headline())
 show_figure(report.achievement_figure(), "chart-achievement")
 
 # %%
-# Kết quả theo lĩnh vực, so với cùng kỳ năm trước, so với các đơn vị cùng cấp trên — sections, same-period and peer charts
+# Kết quả theo lĩnh vực, so với cùng kỳ, so với đơn vị cùng cấp — sections and two charts
 display(report.section_tables())
 show_figure(report.same_period_figure(), "chart-same-period")
 show_figure(report.neighbours_figure(), "chart-neighbours")
 
 # %%
-# Đánh giá chung, cam kết hành động, kiểm tra số liệu, nguồn — assessment, commitments, data checks, sources
+# Đánh giá chung, cam kết, kiểm tra số liệu, nguồn — assessment, commitments, checks, sources
 display(report.assessment(), report.commitments_table(), report.data_quality(), report.footer())
