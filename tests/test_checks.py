@@ -47,11 +47,11 @@ def findings(tmp_path, rows, name="ds"):
     return run_checks(data, build_table(data)), data
 
 
-def replace(rows, indicator, **changes):
-    """The rows with the 29900 / 2024-H1 row of ``indicator`` changed."""
+def replace(rows, indicator, period="2024-H1", **changes):
+    """The rows with the 29900 row of ``indicator`` in ``period`` (default 2024-H1) changed."""
     out = [dict(r) for r in rows]
     for r in out:
-        if (r["indicator"], r["unit_code"], r["period"]) == (indicator, "29900", "2024-H1"):
+        if (r["indicator"], r["unit_code"], r["period"]) == (indicator, "29900", period):
             r.update(changes)
     return out
 
@@ -67,8 +67,9 @@ def test_good_data_has_no_findings(tmp_path):
 
 @pytest.mark.parametrize("case,rows,rule,severity", [
     ("stated % its figures do not give", replace(GOOD, "revenue", reported_pct="83.5"), "check.pct_stated", "error"),
-    ("stated % cut not rounded", replace(replace(GOOD, "revenue", value="4518", target="9280", reported_pct="48.6"),
-                                         "fees", value="100"),
+    ("stated % cut not rounded", replace(replace(replace(GOOD, "revenue", value="4518", target="9280",
+                                                         reported_pct="48.6"), "fees", value="100"),
+                                         "revenue", "2023-H1", value="4400"),  # (not 4518 against 4.9 billion)
      "check.pct_stated", "info"),  # 48.685 %
     ("channels do not add up", replace(GOOD, "in_person", value="21"), "check.breakdown_sum", "error"),
     ("part above its whole", replace(GOOD, "fees", value="6000000000"), "check.part_exceeds_whole", "error"),

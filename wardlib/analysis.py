@@ -354,26 +354,33 @@ def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     many lines of the breakdown have a value), expected (how many it has),
     parts_sum, total, diff (parts_sum − total) and ``holds`` (NA unless every
     part and the total are present; the tolerance is half a unit of the
-    total's decimals, so rounded figures still add up).
+    total's decimals, so rounded figures still add up); ``reported_lines``
+    counts the lines (total and parts) that were reported rather than computed.
     """
     columns = ["uid", *UNIT_KEY, "period", "parent", "breakdown", "parts", "expected", "parts_sum", "total", "diff",
-               "holds"]
+               "holds", "reported_lines"]
     lines = cat[cat["breakdown"].ne("")]
     parts = t[t["indicator"].isin(lines.index)]
     if parts.empty:
         return pd.DataFrame(columns=columns)
     parts = parts[["uid", *UNIT_KEY, "period", "indicator", "value"]].assign(
-        indicator=parts["indicator"].astype(str), period=parts["period"].astype(str))
+        indicator=parts["indicator"].astype(str), period=parts["period"].astype(str),
+        reported=parts["origin"].eq("reported").to_numpy() if "origin" in parts else True)
     parts = parts.assign(parent=parts["indicator"].map(lines["parent"]), breakdown=parts["indicator"].map(lines["breakdown"]))
     g = parts.groupby(["uid", *UNIT_KEY, "period", "parent", "breakdown"], sort=False)
-    out = pd.DataFrame({"parts": g["value"].count(), "parts_sum": g["value"].sum(min_count=1)}).reset_index()
+    out = pd.DataFrame({"parts": g["value"].count(), "parts_sum": g["value"].sum(min_count=1),
+                        "parts_reported": g["reported"].sum()}).reset_index()
     expected = lines.groupby(["parent", "breakdown"]).size().rename("expected")
     out = out.join(expected, on=["parent", "breakdown"])
     totals = t[t["indicator"].isin(lines["parent"].unique())]
     totals = pd.DataFrame({"uid": totals["uid"], "period": totals["period"].astype(str),
                            "parent": totals["indicator"].astype(str), "total": totals["value"],
-                           "decimals": totals["decimals"]})
+                           "decimals": totals["decimals"],
+                           "total_reported": totals["origin"].eq("reported").to_numpy() if "origin" in totals
+                           else True})
     out = out.merge(totals, on=["uid", "period", "parent"], how="left")
+    # How many of the lines (total and parts) were reported rather than computed here.
+    out["reported_lines"] = out["parts_reported"].astype("int64") + out["total_reported"].eq(True).astype("int64")
     out["diff"] = out["parts_sum"] - out["total"]
     complete = out["parts"].eq(out["expected"]) & out["total"].notna()
     tol = 0.5 * 10.0 ** (-out["decimals"].fillna(0).astype(float)) + 1e-9

@@ -17,7 +17,9 @@ check.target_no_result     warning   a target without a result or a status
 check.result_no_target     warning   a result without a target where the catalog expects one
 check.unit_mismatch        warning   a unit of measure in the source that contradicts the catalog
 check.outlier_peers        warning   modified z-score above 3.5 among the units of one parent
-check.outlier_time         warning   a stock more than ±33 % away from the same period last year
+check.outlier_time         warning   a stock more than ±33 % away from the same period last year;
+                                     a flow (a count or amount added up over time) at 3 times
+                                     or a third of it, and, for counts, by at least 20
 check.scale_slip           warning   a value about 1,000 times its unit's or its peers' usual one
                                      (đồng against nghìn đồng or triệu đồng)
 check.completeness         warning   a half-year or year report missing indicators the catalog
@@ -26,6 +28,30 @@ check.completeness         warning   a half-year or year report missing indicato
 
 Thresholds follow the field's defaults (WHO data-quality review, DHIS2):
 modified z-score 3.5, consistency over time ±33 %, completeness 90 %.
+
+**Flows over time.** A flow (dengue cases, dossiers, revenue of a half-year)
+moves more than a stock, and a count near zero moves a lot in relative terms
+(2 cases one year, 5 the next is nothing to check). A flow is flagged when its
+value is at least :data:`FLOW_RATIO` (3) times its value of the same period
+last year, or at most a third of it, *and*, for counts, the two differ by at
+least :data:`FLOW_MIN_CHANGE` (20): dengue 200 against 2 is flagged, 20
+against 2 is not (20 against 2 would be flagged by a Poisson bound, 3.29·√2;
+ratio plus minimum change keeps small counts quiet). Against a zero baseline
+a count is flagged from 20 up. A ratio in the ×1,000 band is left to
+``check.scale_slip``.
+
+**One fault, one finding.** Every rule judges reported rows only, except the
+breakdowns, which are judged where at least one of their lines (the total
+or a part) was reported: a breakdown made only of computed rows (a roll-up
+to a district or province, a half-year added up from months, a rebuilt
+history) is the sum of checked breakdowns, so it adds up whenever those do,
+and its failure is theirs, already reported once — or only the trace of a
+unit that did not report one of the lines. A breakdown whose part exceeds
+the whole is reported once, as ``check.part_exceeds_whole``. A figure that
+is far from the same period last year is not flagged again, the next year,
+as the baseline that the next value is far from. Where several rules flag
+the same figure, :func:`wardlib.quality.collect` keeps the most specific
+(see :data:`wardlib.quality.PRECEDENCE`).
 """
 
 from __future__ import annotations
@@ -43,6 +69,8 @@ from wardlib.loaders import Dataset
 MODIFIED_Z = 3.5  # Iglewicz and Hoaglin; DHIS2 and WHO use the same cut-off
 MIN_PEERS = 5  # fewer units than this say nothing about an outlier
 TIME_CHANGE = 0.33  # WHO: consistency over time ±33 %
+FLOW_RATIO = 3.0  # a flow at 3× or a third of the same period last year is flagged …
+FLOW_MIN_CHANGE = 20  # … and, for counts, only when it moved by at least this many (counts near zero)
 SCALE = (300.0, 3000.0)  # a ratio in this band (or its inverse) looks like a ×1,000 slip
 COMPLETENESS = 0.9  # WHO: 90 % of expected lines
 REPORTING_KINDS = ("half", "year")  # the reports that carry the whole catalog
@@ -66,9 +94,9 @@ _MESSAGE_COLUMNS = {"file", "row", "unit_code", "period", "indicator", "name_vi"
                     "target", "target_value", "reported_pct", "reported_decimals", "computed_pct", "pct_check",
                     "pct_diff", "unit", "catalog_unit", "same_period", "same_period_value", "change_pct",
                     "parent", "breakdown", "total", "parts_sum", "diff", "whole", "whole_vi", "whole_en", "z",
-                    "median", "n", "reference", "ratio"}
+                    "median", "n", "reference", "ratio", "kind"}
 _TABLE_ONLY = {"uid", "unit_version", "unit_valid_to", "origin", "computed", "coverage", "target_op", "status",
-               "status_text", "note", "source", "synthetic", "section", "kind", "direction", "aggregation",
+               "status_text", "note", "source", "synthetic", "section", "direction", "aggregation",
                "decimals", "commitment", "order", "pace", "on_track_at", "off_track_below", "expect",
                "unit_name", "level", "parent_code", "period_kind", "period_end", "period_months", "year_fraction",
                "achievement_pct", "target_met", "expected_pct", "pace_basis", "progress", "change_abs",
@@ -168,10 +196,18 @@ def _pct_stated(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Findi
 
 def _breakdowns(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
     checks = breakdown_table(t, data.catalog.table)
-    bad = checks[checks["holds"].eq(False).fillna(False).astype(bool)]
+    # Only breakdowns with a reported line (see the module docstring: one fault, one finding).
+    bad = checks[checks["holds"].eq(False).fillna(False).astype(bool) & checks["reported_lines"].gt(0)]
     if bad.empty:
         return []
     cat = data.catalog.table
+    # A part larger than its whole is reported as such (check.part_exceeds_whole), not a second time here.
+    over = rep[rep["exceeds_parent"].eq(True).fillna(False).astype(bool) & rep["breakdown"].ne("")]
+    if len(over):
+        keys = set(zip(over["uid"], over["period"].astype(str), over["parent"].astype(str), over["breakdown"].astype(str)))
+        bad = bad[[k not in keys for k in zip(bad["uid"], bad["period"], bad["parent"], bad["breakdown"])]]
+        if bad.empty:
+            return []
     parents = t[t["origin"].eq("reported")].set_index(["uid", "period", "indicator"])[["file", "row"]]
     where = parents.reindex(pd.MultiIndex.from_arrays([bad["uid"], bad["period"], bad["parent"]]))
     bad = bad.assign(indicator=bad["parent"], file=where["file"].astype(object).to_numpy(),
@@ -270,17 +306,45 @@ def _outlier_peers(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Fi
 
 
 def _outlier_time(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:
-    bad = rep[rep["aggregation"].eq("last") & rep["same_period_value"].gt(0)
-              & (rep["change_pct"].abs() > TIME_CHANGE * 100)]
-    return _findings(
-        bad, "check.outlier_time",
+    base = rep["same_period_value"]
+    stock = rep["aggregation"].eq("last") & base.gt(0) & (rep["change_pct"].abs() > TIME_CHANGE * 100)
+    flow = rep["aggregation"].eq("sum") & rep["kind"].isin(["count", "amount"]) & base.notna() & rep["value"].notna()
+    hi, lo = np.maximum(rep["value"], base), np.minimum(rep["value"], base)
+    ratio = hi / lo.where(lo.gt(0))
+    big = ratio.ge(FLOW_RATIO) | (lo.eq(0) & hi.gt(0))
+    slip = ratio.between(*SCALE) & rep["kind"].eq("amount")  # a ×1,000 slip: check.scale_slip says it
+    enough = rep["kind"].ne("count") | (hi - lo).ge(FLOW_MIN_CHANGE)
+    flow = flow & big.fillna(False) & enough & ~slip.fillna(False) & (rep["kind"].eq("count") | lo.gt(0))
+    hit = (stock | flow).fillna(False).to_numpy(dtype=bool).copy()
+    if hit.any():  # a figure flagged here is not flagged again as next year's baseline
+        flagged = set(zip(rep["uid"][hit], rep["period"][hit].astype(str), rep["indicator"][hit].astype(str)))
+        again = np.array([(u, str(p), str(i)) in flagged for u, p, i in
+                          zip(rep["uid"][hit], rep["same_period"][hit], rep["indicator"][hit])], dtype=bool)
+        hit[np.flatnonzero(hit)[again]] = False
+    bad = rep[hit]
+    is_flow = bad["aggregation"].eq("sum").to_numpy()
+    stocks, flows = bad[~is_flow], bad[is_flow]
+    values = lambda r: {"value": r["value"], "same_period_value": r["same_period_value"],  # noqa: E731
+                        "change_pct": r["change_pct"]}
+    out = _findings(
+        stocks, "check.outlier_time",
         lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')}, cùng kỳ {r['same_period']} là "
                    f"{_num(r['same_period_value'], 'vi')} ({fmt.percent(r['change_pct'], 1, 'vi')}); "
                    "số tồn như vậy ít khi đổi quá 33% trong một năm — kiểm tra lại."),
         lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')} against {_num(r['same_period_value'], 'en')} in "
                    f"{r['same_period']} ({fmt.percent(r['change_pct'], 1, 'en')}); such a stock rarely moves more "
-                   "than 33% in a year — check it."),
-        lambda r: {"value": r["value"], "same_period_value": r["same_period_value"], "change_pct": r["change_pct"]})
+                   "than 33% in a year — check it."), values)
+    out += _findings(
+        flows, "check.outlier_time",
+        lambda r: (f"{_name(r, 'vi')} = {_num(r['value'], 'vi')}, cùng kỳ {r['same_period']} là "
+                   f"{_num(r['same_period_value'], 'vi')}: gấp 3 lần trở lên hoặc chỉ còn một phần ba trở xuống"
+                   + (f" và lệch từ {FLOW_MIN_CHANGE} trở lên" if r["kind"] == "count" else "")
+                   + " — kiểm tra lại số liệu."),
+        lambda r: (f"{_name(r, 'en')} = {_num(r['value'], 'en')} against {_num(r['same_period_value'], 'en')} in "
+                   f"{r['same_period']}: three times as much or more, or a third or less"
+                   + (f", and at least {FLOW_MIN_CHANGE} apart" if r["kind"] == "count" else "")
+                   + " — check the figure."), values)
+    return out
 
 
 def _scale_slip(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Finding]:

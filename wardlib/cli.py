@@ -110,18 +110,15 @@ def _print_findings(findings: list[Finding], lang: str, limit: int = 200) -> Non
 
 def _validate(args) -> int:
     from wardlib import quality
-    from wardlib.analysis import build_table
-    from wardlib.loaders import load_dataset
     from wardlib.paths import default_data_dir
     from wardlib.periods import Period, PeriodError
 
     data_dir = args.data or default_data_dir()
     try:
         period = str(Period.parse(args.period)) if args.period else None
-        data = load_dataset(data_dir, locale=args.locale)
-        findings = quality.collect(data, build_table(data), period=period, gx=not args.no_gx, docs_dir=args.docs)
-    except ContractError as exc:
-        findings = exc.findings
+        # One pass: rows breaking the contract are set aside and every layer runs on the rest.
+        findings = quality.check_dataset(data_dir, locale=args.locale, period=period, gx=not args.no_gx,
+                                         docs_dir=args.docs)
     except PeriodError as exc:
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
@@ -140,6 +137,22 @@ def _validate(args) -> int:
     if unreadable:
         return EXIT_INPUT
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _refusal(exc: ContractError, args) -> list[Finding]:
+    """Every finding of the data ``run`` refuses, as ``validate`` gives them: the contract errors
+    and what the consistency rules and GX suites find on the rows that passed."""
+    from wardlib import quality
+    from wardlib.analysis import build_table
+    from wardlib.periods import Period, PeriodError
+
+    if exc.dataset is None:  # a file could not be used: the layers below did not run
+        return exc.findings
+    try:
+        period = str(Period.parse(args.period)) if args.period else None
+    except PeriodError:
+        period = None
+    return quality.collect(exc.dataset, build_table(exc.dataset), period=period, gx=not args.no_gx)
 
 
 def _run(args) -> int:
@@ -166,8 +179,16 @@ def _run(args) -> int:
                       recycle=args.recycle or DEFAULT_RECYCLE, force=args.force)
     except ContractError as exc:
         _close(bar)
-        _print_findings([f for f in exc.findings if f.severity == "error"], args.lang)
-        print("wardlib: the data breaks the contract; nothing was rendered (see `wardlib validate`).", file=sys.stderr)
+        findings = _refusal(exc, args)
+        _print_findings(findings, args.lang)
+        errors = sum(f.severity == "error" for f in findings)
+        contract = sum(f.severity == "error" and f.rule.startswith("contract.") for f in findings)
+        print(f"wardlib: dữ liệu vi phạm hợp đồng dữ liệu ({contract} lỗi); chưa tạo báo cáo nào. Tất cả "
+              f"{len(findings)} phát hiện ({errors} lỗi) được liệt kê ở trên, như `wardlib validate` cho."
+              if args.lang == "vi" else
+              f"wardlib: the data breaks the contract ({contract} error(s)); nothing was rendered. All "
+              f"{len(findings)} findings ({errors} error(s)) are listed above, as `wardlib validate` gives them.",
+              file=sys.stderr)
         return EXIT_INPUT
     except WardlibError as exc:
         _close(bar)

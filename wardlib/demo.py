@@ -246,7 +246,123 @@ def _check_like(obs: pd.DataFrame, reference: pd.DataFrame) -> None:
             raise AssertionError(f"column {col!r}: dtype {mine!r} differs from the loader's {theirs!r}")
 
 
-PLANTED_ERRORS = 0.002  # share of breakdown totals given a slip for the checks to find
+#: The faults write_dataset plants in demo data for the checks to show (one of each, in the last period,
+#: each in its own commune), listed in the dataset's planted.csv: kind → the rule that must find it.
+PLANTED = {"pct_stated": "check.pct_stated", "breakdown_sum": "check.breakdown_sum",
+           "part_exceeds_whole": "check.part_exceeds_whole", "scale_slip": "check.scale_slip",
+           "outlier_peers": "check.outlier_peers"}
+PLANTED_ERRORS = len(PLANTED)  # how many faults a demo dataset holds (the benchmarks' name)
+PLANTED_FILE = "planted.csv"
+PLANTED_COLUMNS = ["unit_code", "period", "indicator", "kind", "rule", "what_vi", "what_en"]
+
+
+def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A few faults planted in demo observations, one of each :data:`PLANTED` kind, each in its own
+    commune in the last period; returns the changed observations and the list of what was planted.
+
+    The rows chosen are ones where only the planted rule can fire: a stated percentage moved by 5
+    points; a complete breakdown's total raised by 7; a part with no breakdown set to twice its whole;
+    an amount ×1,000; a count ×10 among its neighbours.
+    """
+    rng = np.random.default_rng(seed + 7)
+    obs = obs.copy()
+    last = obs["period"].cat.categories[-1] if isinstance(obs["period"].dtype, pd.CategoricalDtype) \
+        else sorted(obs["period"].unique())[-1]
+    in_last = (obs["period"] == last).to_numpy()
+    units = sorted(obs.loc[in_last, "unit_code"].astype(str).unique())
+    order = [units[i] for i in rng.permutation(len(units))]
+    indicator = obs["indicator"].astype(str)
+    unit = obs["unit_code"].astype(str)
+    value = obs["value"].to_numpy(dtype=float, na_value=np.nan).copy()
+    stated = obs["reported_pct"].to_numpy(dtype=float, na_value=np.nan).copy()
+    present = set(indicator[in_last].unique())
+    cat = catalog
+    complete = cat[cat["breakdown"].ne("") & cat["parent"].isin(present)]
+    complete = complete[complete.index.isin(present)]
+    partial = cat[cat["breakdown"].eq("") & cat["parent"].ne("") & cat.index.isin(present)
+                  & cat["parent"].isin(present) & ~cat["parent"].isin(complete["parent"])]
+    amounts = [c for c in cat.index[cat["kind"].eq("amount") & cat["parent"].eq("")] if c in present]
+    counts = [c for c in cat.index[cat["kind"].eq("count") & cat["parent"].eq("") & ~cat.index.isin(cat["parent"])
+                                  & cat["numerator"].eq("")] if c in present
+              and c not in set(cat["numerator"]) | set(cat["denominator"])]
+    planted = []
+
+    def at(code: str, ind: str) -> int | None:
+        hit = np.flatnonzero(in_last & (unit == code).to_numpy() & (indicator == ind).to_numpy())
+        return int(hit[0]) if len(hit) and not np.isnan(value[hit[0]]) else None
+
+    def record(code, ind, kind, vi, en):
+        planted.append({"unit_code": code, "period": str(last), "indicator": ind, "kind": kind,
+                        "rule": PLANTED[kind], "what_vi": vi, "what_en": en})
+
+    free = iter(order)
+    for kind in PLANTED:
+        for code in free:
+            if kind == "pct_stated":
+                rows = np.flatnonzero(in_last & (unit == code).to_numpy() & ~np.isnan(stated))
+                if not len(rows):
+                    continue
+                i = int(rows[0])
+                stated[i] = round(stated[i] + 5.0, 1)
+                record(code, indicator.iloc[i], kind, "tỷ lệ nêu trong báo cáo tăng thêm 5 điểm",
+                       "the stated percentage raised by 5 points")
+            elif kind == "breakdown_sum":
+                parent = complete["parent"].iloc[0] if len(complete) else None
+                i = at(code, parent) if parent else None
+                if i is None:
+                    continue
+                value[i] += 7
+                record(code, parent, kind, "tổng tăng thêm 7 nên các thành phần không cộng đúng",
+                       "the total raised by 7, so its parts no longer add up")
+            elif kind == "part_exceeds_whole":
+                if not len(partial):
+                    break
+                part, whole = partial.index[0], partial["parent"].iloc[0]
+                i, j = at(code, part), at(code, whole)
+                if i is None or j is None:
+                    continue
+                value[i] = value[j] * 2
+                record(code, part, kind, "thành phần bằng hai lần tổng", "the part set to twice its whole")
+            elif kind == "scale_slip":
+                i = at(code, amounts[0]) if amounts else None
+                if i is None:
+                    continue
+                value[i] *= 1000
+                stated[i] = np.nan  # the slip alone, not also a stated percentage to correct
+                record(code, amounts[0], kind, "số tiền ghi gấp 1.000 lần (nhầm đồng và nghìn đồng)",
+                       "the amount written 1,000 times too large (đồng and thousand đồng mixed up)")
+            elif kind == "outlier_peers":
+                i = at(code, counts[0]) if counts else None
+                if i is None:
+                    continue
+                value[i] = value[i] * 10
+                stated[i] = np.nan
+                record(code, counts[0], kind, "số đếm gấp 10 lần các đơn vị cùng cấp",
+                       "the count made 10 times its neighbours'")
+            break
+    obs["value"] = value
+    obs["reported_pct"] = stated
+    return obs, pd.DataFrame(planted, columns=PLANTED_COLUMNS)
+
+
+def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None:
+    """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 2.5
+    of the period's median, in place, so that no clean figure is flagged as an outlier (3.5).
+
+    Small counts rounded to whole numbers stray easily: the median absolute deviation of 17, 18,
+    19 … is 1, and a few missing figures can move it from 2 to 1, so a count's is taken one lower.
+    """
+    free = [j for j in columns if kind[j] in ("count", "amount")]
+    if not free:
+        return
+    v = value[:, :, free]
+    med = np.nanmedian(v, axis=1, keepdims=True)
+    mad = np.nanmedian(np.abs(v - med), axis=1, keepdims=True)
+    counts = kind[free] == "count"
+    reach = 2.5 * np.where(counts, np.maximum(np.floor(mad) - 1, 1), mad) / 0.6745
+    clipped = np.clip(v, med - reach, med + reach)
+    whole = np.where(counts, np.trunc(clipped), np.trunc(clipped / 1000) * 1000)  # amounts: whole thousands
+    value[:, :, free] = np.where(mad > 0, whole, v)
 
 
 def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, seed: int = 20240630,
@@ -310,8 +426,10 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
     direction = info["direction"].to_numpy(dtype=object)
 
     # -- values: a grid [period, unit, indicator] --------------------------------------------
-    size = rng.lognormal(0.0, 0.35, U)[None, :, None]  # how big each commune is
-    noise = rng.lognormal(0.0, 0.15, (P, U, I))
+    # How big each commune is, and each figure's noise: spread so that no clean figure is an outlier
+    # among its neighbours (modified z-score 3.5): the checks find what write_dataset plants, nothing else.
+    size = rng.uniform(0.85, 1.2, U)[None, :, None]
+    noise = rng.lognormal(0.0, 0.05, (P, U, I))
     count_scale = np.round(rng.lognormal(np.log(60), 1.2, I))  + 1  # a typical month of each count
     amount_scale = rng.lognormal(np.log(2e9), 1.0, I)
     level = np.select([kind == "count", kind == "amount"], [count_scale, amount_scale], 1.0)
@@ -334,13 +452,16 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
         den_level = 15000.0 if agg[j_den] == "last" else 400.0
         den = np.round(den_level * size[..., 0] * noise[:, :, j_den]) + 1
         value[:, :, j_den] = den
-        value[:, :, j_num] = np.round(den * rng.uniform(0.3, 0.95, (P, U)))
-    # Breakdowns add up and parts stay within their whole, as in real reports, except for a few
-    # planted slips (PLANTED_ERRORS of the totals) that the consistency checks must catch.
+        share = rng.uniform(0.3, 0.95) * rng.uniform(0.97, 1.03, (P, U))  # about the same in every commune
+        value[:, :, j_num] = np.round(den * np.minimum(share, 1.0))
+    # Breakdowns add up and parts stay within their whole, as in real reports (write_dataset plants the
+    # few faults the checks are shown to find, listed in planted.csv).
     rate_parts = set()
     for _, rate in cat[cat["numerator"].ne("")].iterrows():
         rate_parts |= {rate["numerator"], rate["denominator"]}
     lines = info[info["parent"].isin(indicators)]
+    tied = set(info["parent"]) | set(lines.index[lines["breakdown"].ne("")]) | rate_parts
+    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in rate_parts])  # totals are sums
     for parent, group in lines.groupby("parent", sort=False):
         j_total = pos[parent]
         total = None
@@ -358,9 +479,9 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
             scaled = np.round(share * total[:, :, None])
             scaled[:, :, -1] += total - scaled.sum(axis=2)
             value[:, :, idx] = scaled
-        if total is not None:
-            slip = rng.random((P, U)) < PLANTED_ERRORS
-            value[:, :, j_total] = np.where(slip, np.round(value[:, :, j_total] * 1.05) + 1, value[:, :, j_total])
+    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in tied])  # after the sums
+    for code, whole in lines.loc[lines["breakdown"].eq(""), "parent"].items():  # parts stay within their whole
+        value[:, :, pos[code]] = np.minimum(value[:, :, pos[code]], value[:, :, pos[whole]])
     missing = rng.random((P, U, I)) < 0.01  # not reported yet
     value[missing] = np.nan
 
@@ -392,8 +513,8 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
     row_target = pair_target.reshape(U * I)[pair]
     row_strict = strict.reshape(U * I)[pair]
 
-    # A stated percentage on about a third of the bare-target count/amount rows: mostly right,
-    # some truncated (48.69 → 48.6), some plainly off. Of the year to date, as reports state it
+    # A stated percentage on about a third of the bare-target count/amount rows, rounded to one decimal
+    # as reports do (a wrong one is planted by write_dataset, listed in planted.csv). Of the year to date, as reports state it
     # ("đạt X% kế hoạch", and as wardlib.analysis judges it): a flow's months from January add up,
     # so a period whose earlier periods of the year are not in the data states none.
     flow = agg == "sum"
@@ -409,10 +530,7 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
     stated = (np.isin(kind, ["count", "amount"])[i_idx] & ~np.isnan(target_value) & ~row_strict
               & (target_value > 0) & ~np.isnan(flat_ytd) & (rng.random(n) < 0.33))
     achieved = np.divide(flat_ytd, target_value, out=np.full(n, np.nan), where=stated) * 100
-    how = rng.random(n)
-    reported = np.where(how < 0.8, np.round(achieved, 1),
-                        np.where(how < 0.9, np.floor(achieved * 10) / 10, np.round(achieved + 2.0, 1)))
-    reported = np.where(stated, reported, np.nan)
+    reported = np.where(stated, np.round(achieved, 1), np.nan)
     decimals = np.where(stated & (reported != np.round(reported)), 1, 0).astype("int64")
 
     file_labels = [f"observations/national-{p}.parquet" for p in period_codes]
@@ -490,7 +608,7 @@ def write_dataset(out: str | Path, *, scope: str = "province", province: str = "
                                f"không có tỉnh {province!r} {'trước' if before_reform else 'sau'} sắp xếp; "
                                f"các tỉnh: {listing}")
     data = national_dataset(periods, n_indicators, seed, before_reform=before_reform, unit_codes=codes)
-    obs = data.observations
+    obs, planted = plant_faults(data.observations, data.catalog.table, seed)
     root.mkdir(parents=True, exist_ok=True)
     src = default_data_dir()
     for name in ("indicators.csv", "sections.csv"):
@@ -499,6 +617,7 @@ def write_dataset(out: str | Path, *, scope: str = "province", province: str = "
     cw = crosswalk()[["old_code", "new_code", "whole"]]
     write_atomic(root / "crosswalk.csv", cw.assign(whole=cw["whole"].map({True: "true", False: "false"}))
                  .to_csv(index=False))
+    write_atomic(root / PLANTED_FILE, planted.to_csv(index=False))
     (root / "observations").mkdir(exist_ok=True)
     for period in obs["period"].cat.categories:
         part = obs[obs["period"] == period]

@@ -29,6 +29,7 @@ class Finding:
     period: str | None = None
     indicator: str | None = None
     values: dict | None = field(default=None, compare=False, hash=False)  # the numbers involved
+    unit_name: str | None = None  # the unit's name, so that a printed line names it (see ``subject``)
 
     def message(self, lang: str = "vi") -> str:
         return self.message_vi if lang == "vi" else self.message_en
@@ -43,6 +44,16 @@ class Finding:
             parts.append(f"{col_word} {self.column}")
         return ", ".join(parts)
 
+    def subject(self, lang: str = "vi") -> str:
+        """``Phường 4 (29872), 2024-H1`` — the unit and period the finding is about (empty if neither)."""
+        if self.unit_code and self.unit_name:
+            unit = f"{self.unit_name} ({self.unit_code})"
+        elif self.unit_code:
+            unit = ("đơn vị " if lang == "vi" else "unit ") + self.unit_code
+        else:
+            unit = ""
+        return ", ".join(p for p in (unit, self.period or "") if p)
+
     def as_dict(self, lang: str = "vi") -> dict:
         d = asdict(self)
         d.pop("message_vi")
@@ -51,12 +62,17 @@ class Finding:
         return d
 
     def format(self, lang: str = "vi") -> str:
-        """One line a person can act on: ``lỗi: file, dòng 3, cột value: message``."""
+        """One line a person can act on: ``lỗi: Phường 4 (29872), 2024-H1 — file, dòng 3, cột value: message``.
+
+        The unit (name and code) and the period come first whenever the finding
+        is about one: a finding on a computed row (a roll-up) has no file to
+        name, but always a unit and a period.
+        """
         label = {
             "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
             "en": {"error": "error", "warning": "warning", "info": "note"},
         }[lang if lang in LANGS else "en"][self.severity]
-        where = self.location(lang)
+        where = " — ".join(p for p in (self.subject(lang), self.location(lang)) if p)
         return f"{label}: {where}: {self.message(lang)}" if where else f"{label}: {self.message(lang)}"
 
 
@@ -76,10 +92,15 @@ class WardlibError(Exception):
 
 
 class ContractError(WardlibError):
-    """A dataset breaks the data contract; ``findings`` lists every problem found."""
+    """A dataset breaks the data contract; ``findings`` lists every problem found.
 
-    def __init__(self, findings: list[Finding]):
+    ``dataset`` is the dataset of the rows that passed (a ``wardlib.loaders.Dataset``), so
+    that the checks below the contract can still run on them; None when a file could not be used.
+    """
+
+    def __init__(self, findings: list[Finding], dataset=None):
         self.findings = findings
+        self.dataset = dataset
         errors = [f for f in findings if f.severity == "error"]
         first_en = errors[0].format("en") if errors else "no errors"
         first_vi = errors[0].format("vi") if errors else "không có lỗi"

@@ -23,10 +23,21 @@ note           free text; shown as text, never as HTML
 source         where the figure comes from; ``synthetic`` marks generated demo data
 ============== ==============================================================
 
-:func:`load_dataset` reads everything, collects every contract problem as a
-:class:`~wardlib.findings.Finding` (file, row, column, what to change) and
-raises :class:`~wardlib.findings.ContractError` if any is an error. Input files
-are only ever read.
+:func:`load_dataset` reads everything and collects every contract problem as a
+:class:`~wardlib.findings.Finding` (file, row, column, what to change). A row
+that breaks the contract (a bad number, a negative count, an unknown unit or
+indicator, a bad period or target, a duplicate key) is reported and **set
+aside**: the dataset keeps every row that passed, so the consistency rules and
+the Great Expectations suites below can still run on them and one
+``wardlib validate`` shows every problem at once. Only a file that cannot be
+used at all (missing, unreadable, undecodable, a merged header, a required
+column missing) — or a broken catalog or units file, which every later check
+needs — stops the layers below, and a finding then says that they were not
+run. By default :func:`load_dataset` raises
+:class:`~wardlib.findings.ContractError` when there is any error (``run``
+refuses such data); the error carries the dataset of the rows that passed.
+``set_aside=True`` returns that dataset instead, its ``findings`` holding the
+errors. Input files are only ever read.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ import pandas as pd
 from wardlib.catalog import Catalog, build_catalog
 from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
-from wardlib.numbers import parse_numbers
+from wardlib.numbers import NOT_AVAILABLE, parse_numbers
 from wardlib.periods import Period, PeriodError, latest, period_table
 from wardlib.tables import LOCALES, SUFFIXES, RawTable, check_columns, read_settings, read_table, text_column
 from wardlib.targets import TargetError, parse_target
@@ -62,8 +73,14 @@ class Dataset:
     observations: pd.DataFrame  # typed, one row per KEY; see the module docstring
     periods: pd.DataFrame  # one row per period in the data: year, kind, number, start, end, months
     version: str  # short hash of every input file: changes whenever the data changes
-    findings: list[Finding] = field(default_factory=list)  # warnings that did not stop loading
+    findings: list[Finding] = field(default_factory=list)  # the contract's findings (errors: rows set aside)
     crosswalk: pd.DataFrame | None = None  # old_code, new_code, whole (see wardlib.crosswalk)
+    set_aside: int = 0  # observation rows left out because they break the contract
+
+    @property
+    def contract_errors(self) -> list[Finding]:
+        """The contract errors found while loading (their rows are not in ``observations``)."""
+        return [f for f in self.findings if f.severity == "error"]
 
     def latest_period(self) -> Period:
         """The period of the data that ends last (the longest of those ending the same day)."""
@@ -99,8 +116,14 @@ def dataset_version(root: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def load_dataset(path: str | Path, *, locale: str | None = None) -> Dataset:
+def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool = False) -> Dataset:
     """Read and check a dataset folder; raise ContractError listing every problem found.
+
+    Rows that break the contract are set aside (see the module docstring).
+    Without ``set_aside`` any contract error raises ContractError (its
+    ``dataset`` holds the rows that passed); with it the dataset of the rows
+    that passed is returned, the errors in its ``findings``. A file that cannot
+    be used always raises, with ``dataset = None``.
 
     ``locale="vi"`` reads Vietnamese number writing (5.137.820.843, 55,4%, and
     "06/10" as result 6 of target 10) in every file; without it each file's
@@ -143,22 +166,40 @@ def load_dataset(path: str | Path, *, locale: str | None = None) -> Dataset:
             "thư mục 'observations/' không có tệp số liệu .csv, .xlsx hoặc .parquet nào.",
             "the folder 'observations/' holds no .csv, .xlsx or .parquet file.", file="observations/"))
     if has_errors(findings):
-        raise ContractError(findings)
+        stopped = sorted({f.file for f in findings if f.severity == "error" and f.file})
+        raise ContractError(findings + [_not_checked(stopped)])
 
     tables = [read(p.relative_to(root).as_posix()) for p in obs_files]
-    frames = []
+    frames, unusable = [], []
     for t in tables:
         if t.ok and check_columns(t, REQUIRED, OPTIONAL):
             frame = t.frame
             frame["_file"] = t.file
             frame["_vi"] = t.options.locale == "vi"
             frames.append(frame)
+        else:
+            unusable.append(t.file)
         findings.extend(t.findings)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REQUIRED, "_row", "_file"])
-    observations, periods = _check_observations(raw, catalog, units, findings)
-    if has_errors(findings):
-        raise ContractError(findings)
-    return Dataset(root, catalog, units, observations, periods, dataset_version(root), findings, crosswalk)
+    observations, periods, n_aside = _check_observations(raw, catalog, units, findings)
+    if unusable:  # the rows of the other files were checked above; the layers below need every file
+        raise ContractError(findings + [_not_checked(unusable)])
+    data = Dataset(root, catalog, units, observations, periods, dataset_version(root), findings, crosswalk, n_aside)
+    if has_errors(findings) and not set_aside:
+        raise ContractError(findings, data)
+    return data
+
+
+def _not_checked(files: list[str]) -> Finding:
+    """Said when a file cannot be used: the consistency rules and GX suites did not run."""
+    names = ", ".join(files) or "?"
+    return Finding(
+        "warning", "contract.not_checked",
+        f"chưa chạy các kiểm tra tiếp theo (quy tắc nhất quán, bộ kiểm tra Great Expectations) vì không dùng được "
+        f"tệp {names}: sửa tệp rồi chạy lại để thấy các vấn đề còn lại.",
+        f"further checks (the consistency rules and the Great Expectations suites) were not run because "
+        f"{names} cannot be used: correct it and run again to see the remaining problems.",
+        file=files[0] if len(files) == 1 else None)
 
 
 _SLASH = r"^\s*([^/\s]+)\s*/\s*([^/\s]+)\s*$"
@@ -221,14 +262,18 @@ def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
 
 
 def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
-                        findings: list[Finding]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        findings: list[Finding]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The typed rows that pass the contract, the periods they cover and how many rows were set aside."""
     obs = pd.DataFrame({c: text_column(raw, c) for c in REQUIRED + OPTIONAL if c not in ("value", "reported_pct")})
     obs["file"], obs["row"] = raw["_file"].astype("string"), raw["_row"].astype("int64")
     counts: dict[str, int] = {}
+    aside = np.zeros(len(obs), dtype=bool)  # rows with a contract error: reported, then left out
 
     def add(mask: pd.Series, rule: str, column: str, vi, en):
         """One finding per offending row; ``vi``/``en`` take the row and return the message."""
-        for i in obs.index[mask.to_numpy(dtype=bool)]:
+        hit = np.asarray(mask, dtype=bool) if not isinstance(mask, pd.Series) else mask.to_numpy(dtype=bool)
+        aside[hit] = True
+        for i in obs.index[hit]:
             counts[rule] = counts.get(rule, 0) + 1
             if counts[rule] > MAX_FINDINGS_PER_RULE:
                 continue
@@ -279,6 +324,7 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         series = series if series is not None else pd.Series("", index=raw.index)
         obs[col], fs = parse_numbers(series, file=obs["file"], column=col, rows=obs["row"], context=ctx, vi=vi)
         findings.extend(fs)
+        aside[(obs[col].isna() & ~_blank_text(series)).to_numpy(dtype=bool)] = True  # not a number
     _impossible_values(obs, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
@@ -319,6 +365,8 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
             findings.append(Finding("error", rule, f"còn {n - MAX_FINDINGS_PER_RULE} dòng khác cùng lỗi này.",
                                     f"{n - MAX_FINDINGS_PER_RULE} more rows have this same problem."))
 
+    n_aside = int(aside.sum())
+    obs = obs[~aside]
     obs["synthetic"] = _per_value(obs["source"], lambda u: u.str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool))
     # Codes and repeated texts as categories: a national dataset has millions of rows.
     for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
@@ -326,4 +374,12 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     periods = pt[pt.index.isin([str(x) for x in obs["period"].unique()])].drop(columns="text").sort_values(["end", "months"])
     cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
             "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
-    return obs[cols].reset_index(drop=True), periods
+    return obs[cols].reset_index(drop=True), periods, n_aside
+
+
+def _blank_text(series: pd.Series) -> pd.Series:
+    """Cells the number parser reads as empty: blank, or a "not available" word such as N/A."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.isna()
+    text = series.astype("string").str.strip()
+    return (text.isna() | text.eq("") | text.str.lower().isin(NOT_AVAILABLE)).fillna(True).astype(bool)
