@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wardlib import adminunits
@@ -58,12 +59,16 @@ def synthetic_rows(data) -> pd.DataFrame:
     template = real[(real["unit_code"] == TEMPLATE_UNIT) & (real["period"] == TEMPLATE_PERIOD)]
     units = data.units.table
     communes = units[(units["level"] == "commune") & (units["valid_to"] < "2025-07-01")]["code"].tolist()
+    rng = np.random.default_rng(SEED)
+    sizes = {code: 1.0 if code == TEMPLATE_UNIT else float(rng.uniform(0.85, 1.2)) for code in communes}
     before = synthetic_observations(template, data.catalog, communes, PERIODS, seed=SEED, existing=real,
-                                    sizes={TEMPLATE_UNIT: 1.0})
+                                    sizes=sizes)
     new_units = units[(units["level"] == "commune") & (units["valid_from"] >= "2025-07-01")]["code"].tolist()
-    merged = data.crosswalk.groupby("new_code").size()  # a merged unit is about the sum of its predecessors
+    # A merged unit is the size of its predecessors together: its trend runs on across the reform.
+    whole = data.crosswalk[data.crosswalk["whole"].astype(bool)]
+    merged = {new: sum(sizes.get(old, 1.0) for old in g["old_code"]) for new, g in whole.groupby("new_code")}
     after = synthetic_observations(template, data.catalog, new_units, NEW_PERIODS, seed=SEED + 1,
-                                   sizes={code: float(merged.get(code, 1)) for code in new_units})
+                                   sizes={code: float(merged.get(code, 1.0)) for code in new_units})
     return pd.concat([before, after], ignore_index=True)
 
 if __name__ == "__main__":

@@ -154,3 +154,36 @@ def test_seed_labour_export_unit_is_flagged(seed_findings):
 
 def test_seed_has_no_other_error(seed_findings):
     assert [f.indicator for f in seed_findings if f.severity == "error"] == ["fund_disaster_prevention"]
+
+
+def test_a_breakdown_error_is_one_finding_not_one_per_level_it_is_rolled_up_to(tmp_path):
+    """Rule: breakdowns are judged where a line was reported; the district's and province's roll-ups of a
+    commune's broken breakdown (computed rows only) are not reported again."""
+    from wardlib import quality
+
+    rows = replace(GOOD, "in_person", value="21") + [
+        dict(unit_code="29901", period="2024-H1", indicator=i, value=v)
+        for i, v in (("received", "500"), ("online", "450"), ("in_person", "50"))]
+    _, data = findings(tmp_path, rows)
+    table = build_table(data)
+    assert (table["origin"].eq("rollup") & table["indicator"].eq("received")).any()  # there are roll-ups
+    found = quality.collect(data, table, gx=False)
+    found = [f for f in found if f.rule != "check.completeness"]  # (29901 reports three lines only)
+    assert [(f.rule, f.unit_code, f.period) for f in found] == [("check.breakdown_sum", "29900", "2024-H1")]
+    assert found[0].unit_name == "Phường 0" and found[0].format("en").startswith("error: Phường 0 (29900), 2024-H1")
+
+
+@pytest.mark.parametrize("last_year,this_year,flagged", [
+    ("2", "200", True),  # dengue 200 against 2
+    ("2", "20", False),  # the seed's own 20 against 2: a count near zero, changed by fewer than 20
+    ("0", "25", True),  # from nothing to 25
+    ("100", "250", False),  # two and a half times: not yet
+    ("100", "300", True),
+    ("300", "90", True),  # a third or less
+])
+def test_a_flow_far_from_the_same_period_last_year_is_a_warning(tmp_path, last_year, this_year, flagged):
+    rows = GOOD + [dict(unit_code="29900", period="2023-H1", indicator="workers", value=last_year)]
+    found, _ = findings(tmp_path, replace(rows, "workers", value=this_year))
+    hits = [f for f in found if f.rule == "check.outlier_time" and f.indicator == "workers"]
+    assert bool(hits) == flagged, [f.message_en for f in found]
+    assert all(f.severity == "warning" for f in hits)

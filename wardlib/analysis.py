@@ -353,8 +353,9 @@ def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     Columns: unit_code, unit_version, period, parent, breakdown, parts (how
     many lines of the breakdown have a value), expected (how many it has),
     parts_sum, total, diff (parts_sum − total) and ``holds`` (NA unless every
-    part and the total are present; the tolerance is half a unit of the
-    total's decimals, so rounded figures still add up); ``reported_lines``
+    part and the total are present, or the parts present already exceed the
+    total; the tolerance is half a unit of the total's decimals, so rounded
+    figures still add up); ``reported_lines``
     counts the lines (total and parts) that were reported rather than computed.
     """
     columns = ["uid", *UNIT_KEY, "period", "parent", "breakdown", "parts", "expected", "parts_sum", "total", "diff",
@@ -386,6 +387,10 @@ def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
     tol = 0.5 * 10.0 ** (-out["decimals"].fillna(0).astype(float)) + 1e-9
     out["holds"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
     out.loc[complete, "holds"] = out.loc[complete, "diff"].abs().le(tol[complete])
+    # Parts that already exceed the total without the missing ones cannot add up to it (counts and
+    # amounts are never negative): judged too.
+    over = ~complete & out["total"].notna() & out["diff"].gt(tol)
+    out.loc[over, "holds"] = False
     return out[columns]
 
 

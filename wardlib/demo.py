@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -54,20 +55,31 @@ def synthetic_observations(
     agg = cat.loc[base.index, "aggregation"]
     decimals = cat.loc[base.index, "decimals"]
     frames = []
-    sizes = {**dict(zip(unit_codes, rng.lognormal(0.0, 0.35, len(unit_codes)))), **(sizes or {})}
+    # Units' sizes and the figures' noise are spread so that no clean figure trips a check: none an
+    # outlier among its neighbours, no stock moving by a third in a year, no flow tripling. A stock
+    # (aggregation "last") keeps its unit's own level from period to period.
+    sizes = {**dict(zip(unit_codes, rng.uniform(0.85, 1.2, len(unit_codes)))), **(sizes or {})}
+    stock = agg.eq("last").to_numpy()
+    level = {code: rng.lognormal(0.0, 0.05, len(base)) for code in unit_codes}  # the unit's own, kept
+    counted = kind.isin(["count", "amount"]).to_numpy()
     for period_text in periods:
         period = Period.parse(period_text)
         # A year report covers about twice what a half-year does; earlier years were a little smaller.
         span = {"year": 2.0, "half": 1.0, "quarter": 0.5, "month": 1 / 6}[period.kind]
         trend = 1.0 - 0.08 * (2024 - period.year)
-        for code in unit_codes:
+        grid = np.empty((len(unit_codes), len(base)))
+        for u, code in enumerate(unit_codes):
+            noise = level[code] * rng.lognormal(0.0, np.where(stock, 0.01, 0.05))
+            scale = np.where(agg.eq("sum"), span, 1.0) * trend * sizes[code] * noise
+            grid[u] = base["value"].to_numpy() * np.where(counted, scale, 1.0)
+        if len(unit_codes) >= 5:  # enough neighbours for the outlier check to judge them
+            _near_peers(grid[None], np.where(counted, kind.to_numpy(), ""), list(range(len(base))))
+        for u, code in enumerate(unit_codes):
             size = sizes[code]
-            noise = rng.lognormal(0.0, 0.15, len(base))
-            scale = np.where(agg.eq("sum"), span, 1.0) * trend * size * noise
-            value = base["value"].to_numpy() * np.where(kind.isin(["count", "amount"]), scale, 1.0)
+            value = grid[u]
             pct_like = kind.isin(["percent", "score"]).to_numpy()
             value = np.where(pct_like, np.clip(base["value"].to_numpy() + rng.normal(0, 4, len(base)), 0, 100), value)
-            target = base["target_value"].to_numpy() * np.where(kind.isin(["count", "amount"]), trend * size, 1.0)
+            target = base["target_value"].to_numpy() * np.where(counted, trend * size, 1.0)
             frame = pd.DataFrame({
                 "unit_code": code, "period": str(period), "indicator": base.index,
                 "value": value, "target_value": target, "status": base["status"].to_numpy(),
@@ -346,7 +358,7 @@ def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[p
 
 
 def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None:
-    """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 2.5
+    """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 2
     of the period's median, in place, so that no clean figure is flagged as an outlier (3.5).
 
     Small counts rounded to whole numbers stray easily: the median absolute deviation of 17, 18,
@@ -356,10 +368,12 @@ def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None
     if not free:
         return
     v = value[:, :, free]
-    med = np.nanmedian(v, axis=1, keepdims=True)
-    mad = np.nanmedian(np.abs(v - med), axis=1, keepdims=True)
+    with warnings.catch_warnings():  # a line no unit has a figure for has no median: left as it is
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(v, axis=1, keepdims=True)
+        mad = np.nanmedian(np.abs(v - med), axis=1, keepdims=True)
     counts = kind[free] == "count"
-    reach = 2.5 * np.where(counts, np.maximum(np.floor(mad) - 1, 1), mad) / 0.6745
+    reach = 2.0 * np.where(counts, np.maximum(np.floor(mad) - 1, 1), mad) / 0.6745
     clipped = np.clip(v, med - reach, med + reach)
     whole = np.where(counts, np.trunc(clipped), np.trunc(clipped / 1000) * 1000)  # amounts: whole thousands
     value[:, :, free] = np.where(mad > 0, whole, v)

@@ -135,19 +135,26 @@ def _below(data: Dataset) -> dict[str, set[str]]:
 
 
 def fold_computed(findings: list[Finding], data: Dataset) -> list[Finding]:
-    """Drop a finding on a computed row (no file row: a roll-up, a rebuilt history) when a unit it is
-    computed from already has a finding on the same indicator in the same year: one fault, one finding."""
+    """Drop a finding on a computed row (no file row: a roll-up, a rebuilt history, a rate) when a unit it
+    is computed from already has a finding on the same indicator (for a rate: its numerator or
+    denominator) in the same year: one fault, one finding."""
     computed = [i for i, f in enumerate(findings) if f.row is None and f.unit_code and f.period and f.indicator
                 and f.rule.startswith(("gx.analysis.", "check."))]
     if not computed:
         return findings
     below = _below(data)
+    rates = data.catalog.rates()
+    inputs = {code: {code, str(r["numerator"]), str(r["denominator"])} for code, r in rates.iterrows()}
     flagged: dict[tuple[str, str], set[str]] = {}
     for f in findings:
         if f.row is not None and f.unit_code and f.period and f.indicator:
             flagged.setdefault((f.indicator, f.period[:4]), set()).add(f.unit_code)
-    drop = {i for i in computed
-            if flagged.get((findings[i].indicator, findings[i].period[:4]), set()) & below.get(findings[i].unit_code, set())}
+
+    def folded(f: Finding) -> bool:
+        units = {f.unit_code} | below.get(f.unit_code, set())  # a rate is computed from its own unit's lines
+        return any(flagged.get((ind, f.period[:4]), set()) & units for ind in inputs.get(f.indicator, {f.indicator}))
+
+    drop = {i for i in computed if folded(findings[i])}
     return [f for i, f in enumerate(findings) if i not in drop]
 
 
