@@ -345,6 +345,7 @@ def test_summing_over_the_hierarchy_is_additive(values, more):
         rows = pd.DataFrame({"uid": [2, 3, 4], "period": pd.Categorical(["2024-H1"] * 3),
                              "indicator": pd.Categorical(["revenue"] * 3), "value": np.array(vals, dtype=float),
                              "target_op": pd.Categorical([None] * 3), "target_value": np.nan, "synthetic": False,
+                             "prov": 0,
                              "origin": "reported"})
         out = derive.over_hierarchy([rows], aggregation, units)
         return dict(zip(out["uid"], out["value"]))

@@ -33,7 +33,26 @@ computed_pct           the percentage the source should have stated
 pct_diff, pct_check    stated − computed (points); ok | truncated | mismatch
 breakdown_ok           for a total: its complete breakdowns add up to it
 exceeds_parent         for a part: it is larger than its whole
+provenance             where ``value`` comes from, the worst of all its
+                       inputs: real | derived (from the source's own
+                       words, e.g. last year's figure implied by "tăng 18
+                       ca so với cùng kỳ") | demo (generated demo data)
+ytd_provenance         the same for ``ytd_value`` and what is judged on it
+                       (achievement, status, computed_pct)
+same_period_provenance the comparison with the same period last year: the
+                       worst of the value's and the baseline's
+previous_provenance    the same for the comparison with the previous period
+rank_provenance        the rank: the worst over every unit ranked with it
 =====================  ======================================================
+
+**Provenance is carried, not guessed.** A reported row is ``demo`` when
+its source is ``synthetic``, ``derived`` when its note starts with
+``derived:``, else ``real``. Every computed row takes the worst of its
+inputs (a roll-up of twelve real communes and one demo commune is demo; a
+rate of a real numerator and a demo denominator is demo; a rebuilt history
+of predecessors, a half-year added up from months the same), and every
+comparison the worst of both sides: Phường 4's real 2024-H1 revenue
+compared with a demo 2023-H1 value has ``same_period_provenance = demo``.
 
 Plus the catalog's labels (``name_vi``, ``name_en``, ``section``, ``kind``,
 ``direction``, ``aggregation``, ``decimals``, ``catalog_unit`` …) and the
@@ -62,6 +81,9 @@ UNIT_KEY = ["unit_code", "unit_version"]
 CATALOG_COLUMNS = ["name_vi", "name_en", "section", "kind", "direction", "aggregation", "decimals",
                    "parent", "breakdown", "commitment", "order", "pace", "on_track_at", "off_track_below", "expect"]
 _CARRIED = ["target", "reported_pct", "reported_decimals", "status", "unit", "note", "source", "file", "row"]
+#: Provenance labels, best first; a figure's is the worst of its inputs'.
+PROVENANCE = ("real", "derived", "demo")
+DERIVED_NOTE = "derived:"  # a note saying the figure is implied by the source's own words
 
 
 def build_table(data: Dataset) -> pd.DataFrame:
@@ -70,7 +92,7 @@ def build_table(data: Dataset) -> pd.DataFrame:
     units = data.units.table.reset_index(drop=True)
     obs = data.observations
     base = obs.drop(columns="unit_code").assign(uid=derive.assign_uid(obs["unit_code"], obs["period"], units),
-                                                origin="reported")
+                                                origin="reported", prov=reported_provenance(obs))
     aggregation = cat["aggregation"]
     pieces = [base, derive.over_time(base, aggregation)]
     lin = lineage(data.crosswalk if data.crosswalk is not None else pd.DataFrame(columns=["old_code", "new_code", "whole"]))
@@ -80,13 +102,14 @@ def build_table(data: Dataset) -> pd.DataFrame:
     rows = derive.concat_rows(pieces)
     del base, pieces  # the pieces are copied into `rows`: free them before the table grows wide
     rows = _sorted(_categorise(rows), cat, units)
+    rows["provenance"] = _labelled_provenance(rows["prov"].to_numpy())
 
     out = _labels(rows, cat, units)
     out["status_text"] = out.pop("status")
     look = _Lookup(out)
     _judge(out, data, lin, look)
     _breakdowns(out, cat, look)
-    return out
+    return out.drop(columns="prov")  # its labels are in the provenance columns
 
 
 # -- assembling rows ---------------------------------------------------------------
@@ -104,14 +127,27 @@ def _fill_rates(base: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     fill = np.isnan(base["value"].to_numpy()[pos])  # the source gave no value, only perhaps a stated %
     base.loc[pos[fill], "value"] = m.loc[found, "value"].to_numpy()[fill]
     base.loc[pos[fill], "computed"] = True
+    base.loc[pos[fill], "prov"] = np.maximum(base["prov"].to_numpy()[pos[fill]],
+                                             m.loc[found, "prov"].to_numpy(dtype=np.int8)[fill])
     new = m[~found]
     added = pd.DataFrame({"uid": new["uid"].astype(np.int64), "period": new["period"], "indicator": new["indicator"],
                           "value": new["value"], "synthetic": new["synthetic"].astype(bool),
+                          "prov": new["prov"].astype(np.int8),
                           "origin": new["parts_origin"], "computed": True,
                           "source": np.where(new["parts_origin"].eq("rate"), "computed", new["parts_origin"])})
     for col in ("period", "indicator", "origin", "source"):
         added[col] = added[col].astype("category")
     return added
+
+
+def reported_provenance(obs: pd.DataFrame) -> np.ndarray:
+    """0 real, 1 derived, 2 demo for each observation (see the module docstring)."""
+    derived = obs["note"].astype(str).str.lower().str.startswith(DERIVED_NOTE).to_numpy(dtype=bool)
+    return np.where(obs["synthetic"].to_numpy(dtype=bool), 2, np.where(derived, 1, 0)).astype(np.int8)
+
+
+def _labelled_provenance(codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(PROVENANCE))
 
 
 def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
@@ -129,6 +165,7 @@ def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
         rows.loc[derived, "source"] = origins.to_numpy()
     rows["reported_decimals"] = rows["reported_decimals"].fillna(0).astype("int64")
     rows["synthetic"] = rows["synthetic"].fillna(False).astype(bool)
+    rows["prov"] = rows["prov"].fillna(0).astype(np.int8)
     rows["computed"] = rows["computed"].fillna(True).astype(bool)
     rows["row"] = rows["row"].astype("Int64")
     for col in ("period", "indicator", "origin", "target_op", "file"):
@@ -269,7 +306,9 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
     """Achievement, pace, comparisons, ranks, status and the stated-percentage check, in place."""
     rates = data.catalog.rates().index
     periods = {p: Period.parse(p) for p in look.periods}
-    t["ytd_value"] = _year_to_date(t, look, periods)
+    t["ytd_value"], ytd_prov = _year_to_date(t, look, periods)
+    prov = t["prov"].to_numpy(np.int64)
+    t["ytd_provenance"] = _labelled_provenance(ytd_prov)
     t["achievement_pct"] = calc.achievement(t["ytd_value"], t["target_value"], t["direction"], t["kind"])
     t["target_met"] = calc.target_met(t["ytd_value"], t["target_op"], t["target_value"], t["direction"])
 
@@ -288,6 +327,9 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
         before_unit = ends < t["unit_version"].to_numpy()
         note[(base.isna() & t["value"].notna()).to_numpy() & before_unit & split] = "not_comparable"
         t[f"{prefix}note" if prefix else "change_note"] = note
+        # The comparison's provenance: the worst of the value's and the baseline's (where there is one).
+        base_prov = np.where(pos >= 0, prov[np.where(pos < 0, 0, pos)], 0)
+        t[f"{name}_provenance"] = _labelled_provenance(np.maximum(prov, base_prov))
 
     # Seasonal pace: last year's share of its total reached by the same point of the year.
     last_total = pd.Series(_at(t["value"], look.positions({k: str(p.year - 1) for k, p in periods.items()})),
@@ -307,6 +349,11 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
     has_achievement = t["achievement_pct"].notna().groupby(group).transform("any")
     score = t["achievement_pct"].where(has_achievement, t["value"])
     t["rank"], t["rank_of"] = calc.rank_within(score, [group], t["direction"])
+    # A rank depends on every unit ranked with it: the worst provenance of the scores of its group.
+    ranked = t["rank"].notna().to_numpy()
+    judged = np.where(has_achievement.to_numpy(dtype=bool), ytd_prov, prov)
+    worst = pd.Series(np.where(ranked, judged, 0), index=t.index).groupby(group).transform("max").to_numpy()
+    t["rank_provenance"] = _labelled_provenance(np.where(ranked, worst, prov))
 
     is_rate = t["indicator"].isin(rates)
     t["computed_pct"] = t["value"].where(is_rate, t["achievement_pct"])
@@ -314,19 +361,21 @@ def _judge(t: pd.DataFrame, data: Dataset, lin: pd.DataFrame, look: _Lookup) -> 
     t["pct_check"] = calc.pct_check(t["reported_pct"], t["computed_pct"], t["reported_decimals"])
 
 
-def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) -> pd.Series:
+def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) -> tuple[pd.Series, np.ndarray]:
     """For flows: the total from 1 January to the period's end; for other lines, the value.
 
     Annual targets are judged on what has accumulated: a second-half report
     of budget revenue is measured by H1 + H2, not H2 alone. A period that
     does not start in January adds the year-to-date of the period just
     before it (H2 ← H1, Q3 ← H1 or Q2, month 8 ← month 7 …), found among the
-    unit's own rows; NaN where that earlier part is missing.
+    unit's own rows; NaN where that earlier part is missing. Also returns the
+    provenance codes of the year to date: the worst of the periods it adds.
     """
     flow = t["aggregation"].eq("sum").to_numpy()
     value = t["value"].to_numpy(dtype=float, na_value=np.nan)
     starts_jan = np.array([periods[p].first_month == 1 for p in look.periods])[look.pcode]
     ytd = np.where(~flow | starts_jan, value, np.nan)
+    prov = t["prov"].to_numpy(np.int64).copy()
     before = {}
     for kind, months in (("half", 6), ("quarter", 3), ("month", 1)):
         before[kind] = {code: str(Period(p.year, kind, (p.first_month - 1) // months))
@@ -337,14 +386,19 @@ def _year_to_date(t: pd.DataFrame, look: _Lookup, periods: dict[str, Period]) ->
         if not len(todo):
             break
         earlier = np.full(len(todo), np.nan)
+        earlier_prov = np.zeros(len(todo), dtype=np.int64)
         for mapping in before.values():
             pos = look.positions(mapping, rows=todo)
-            earlier = np.where(np.isnan(earlier), np.where(pos >= 0, ytd[np.where(pos < 0, 0, pos)], np.nan), earlier)
+            found = np.where(pos >= 0, ytd[np.where(pos < 0, 0, pos)], np.nan)
+            take = np.isnan(earlier) & ~np.isnan(found)
+            earlier = np.where(take, found, earlier)
+            earlier_prov = np.where(take, prov[np.where(pos < 0, 0, pos)], earlier_prov)
         filled = ~np.isnan(earlier)
         if not filled.any():
             break
         ytd[todo[filled]] = value[todo[filled]] + earlier[filled]
-    return pd.Series(ytd, index=t.index)
+        prov[todo[filled]] = np.maximum(prov[todo[filled]], earlier_prov[filled])
+    return pd.Series(ytd, index=t.index), prov
 
 
 def breakdown_table(t: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:

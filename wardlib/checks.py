@@ -102,7 +102,8 @@ _TABLE_ONLY = {"uid", "unit_version", "unit_valid_to", "origin", "computed", "co
                "unit_name", "level", "parent_code", "period_kind", "period_end", "period_months", "year_fraction",
                "achievement_pct", "target_met", "expected_pct", "pace_basis", "progress", "change_abs",
                "change_note", "previous_period", "previous_value", "previous_change_abs", "previous_change_pct",
-               "previous_note", "rank", "rank_of", "breakdown_ok", "exceeds_parent"}
+               "previous_note", "rank", "rank_of", "breakdown_ok", "exceeds_parent", "provenance", "ytd_provenance",
+               "same_period_provenance", "previous_provenance", "rank_provenance"}
 
 _UNIT_ALIASES = {"đồng": "đ", "vnd": "đ", "vnđ": "đ", "phần trăm": "%", "percent": "%"}
 

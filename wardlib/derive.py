@@ -37,7 +37,9 @@ from pandas.api.types import union_categoricals
 from wardlib.periods import Period
 
 #: Columns every derived row carries; the rest are left blank.
-CORE = ["uid", "period", "indicator", "value", "target_op", "target_value", "synthetic", "origin"]
+CORE = ["uid", "period", "indicator", "value", "target_op", "target_value", "synthetic", "prov", "origin"]
+#: ``prov``: the provenance of a row's inputs as a number, the worst of them (see wardlib.analysis.PROVENANCE):
+#: 0 real, 1 derived from the source, 2 demo. A sum of real figures and one demo figure is demo.
 _PARTS = {"quarter": ("month",), "half": ("quarter", "month"), "year": ("half", "quarter", "month")}
 _MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 
@@ -74,7 +76,8 @@ def empty() -> pd.DataFrame:
     return pd.DataFrame({"uid": pd.Series(dtype=np.int64), "period": pd.Categorical([]),
                          "indicator": pd.Categorical([]), "value": pd.Series(dtype=float),
                          "target_op": pd.Categorical([]), "target_value": pd.Series(dtype=float),
-                         "synthetic": pd.Series(dtype=bool), "origin": pd.Series(dtype=object)})
+                         "synthetic": pd.Series(dtype=bool), "prov": pd.Series(dtype=np.int8),
+                         "origin": pd.Series(dtype=object)})
 
 
 def _periods(series: pd.Series) -> dict[str, Period]:
@@ -84,7 +87,7 @@ def _periods(series: pd.Series) -> dict[str, Period]:
 def _derived(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     out = frame.reset_index() if frame.index.names != [None] else frame.copy()
     out["origin"] = origin
-    for col, fill in (("target_op", None), ("target_value", np.nan), ("synthetic", False)):
+    for col, fill in (("target_op", None), ("target_value", np.nan), ("synthetic", False), ("prov", 0)):
         if col not in out:
             out[col] = fill
     for col in ("period", "indicator", "target_op"):
@@ -168,8 +171,10 @@ def _combine(sub: pd.DataFrame, parts: list[str], aggregation: pd.Series) -> pd.
     """One row per (unit version, indicator) key whose parts are all there: the aggregate and the
     last part's target."""
     key = _gkey(sub, aggregation)
-    g = pd.DataFrame({"value": sub["value"].to_numpy(), "synthetic": sub["synthetic"].to_numpy()}).groupby(key)
-    out = pd.DataFrame({"n": g["value"].count(), "sum": g["value"].sum(), "synthetic": g["synthetic"].any()})
+    g = pd.DataFrame({"value": sub["value"].to_numpy(), "synthetic": sub["synthetic"].to_numpy(),
+                      "prov": sub["prov"].to_numpy()}).groupby(key)
+    out = pd.DataFrame({"n": g["value"].count(), "sum": g["value"].sum(), "synthetic": g["synthetic"].any(),
+                        "prov": g["prov"].max()})
     out = out[out["n"].eq(len(parts))]
     is_last = (sub["period"] == parts[-1]).to_numpy()
     last = pd.DataFrame({"value": sub["value"].to_numpy()[is_last],
@@ -223,7 +228,7 @@ def over_hierarchy(rows: list[pd.DataFrame], aggregation: pd.Series, units: pd.D
         g = kids.groupby(["parent_code", "period", "indicator"], sort=False, observed=True)
         frame = pd.DataFrame({"n": g["value"].count(), "value": g["value"].sum(min_count=1),
                               "target_value": g["t"].sum(min_count=1), "t_missing": g["t_missing"].any(),
-                              "synthetic": g["synthetic"].any()}).reset_index()
+                              "synthetic": g["synthetic"].any(), "prov": g["prov"].max()}).reset_index()
         frame = frame.astype({"parent_code": str, "period": str, "indicator": str})
         frame = frame[frame["n"].gt(0)]
         mean = use.reindex(frame["indicator"]).eq("mean").to_numpy()
@@ -237,7 +242,7 @@ def over_hierarchy(rows: list[pd.DataFrame], aggregation: pd.Series, units: pd.D
         frame = frame[~key.isin(done)]
         if frame.empty:
             continue
-        added.append(_derived(frame[["uid", "period", "indicator", "value", "target_value", "synthetic",
+        added.append(_derived(frame[["uid", "period", "indicator", "value", "target_value", "synthetic", "prov",
                                      "coverage"]], "rollup"))
     return concat_rows(added)
 
@@ -292,19 +297,19 @@ def rebuild_history(rows: list[pd.DataFrame], aggregation: pd.Series, units: pd.
     g = src.groupby(["new_uid", "period", "indicator"], sort=False)
     frame = pd.DataFrame({"value": g["value"].sum(min_count=1), "n": g["value"].count(),
                           "target_value": g["t"].sum(min_count=1), "nt": g["t"].count(),
-                          "synthetic": g["synthetic"].any()}).reset_index()
+                          "synthetic": g["synthetic"].any(), "prov": g["prov"].max()}).reset_index()
     need = frame["new_uid"].map(n_pred)
     frame = frame[frame["n"].eq(need)]
     frame.loc[frame["nt"].ne(need), "target_value"] = np.nan
     frame = frame.rename(columns={"new_uid": "uid"})
-    return _derived(frame[["uid", "period", "indicator", "value", "target_value", "synthetic"]], "rebuilt")
+    return _derived(frame[["uid", "period", "indicator", "value", "target_value", "synthetic", "prov"]], "rebuilt")
 
 
 # -- rates ----------------------------------------------------------------------------------
 def compute_rates(rows: list[pd.DataFrame], rates: pd.DataFrame) -> pd.DataFrame:
     """Rate values (numerator / denominator × factor) for every unit version and period with both parts.
 
-    Returns ``uid``, ``period``, ``indicator``, ``value``, ``synthetic`` and
+    Returns ``uid``, ``period``, ``indicator``, ``value``, ``synthetic``, ``prov`` and
     ``parts_origin`` (``rate`` when both parts were reported, else the origin
     of the derived part) for each rate the rows can give. A zero or missing
     denominator gives no value (never inf). ``rates`` is the catalog's rate lines.
@@ -312,7 +317,7 @@ def compute_rates(rows: list[pd.DataFrame], rates: pd.DataFrame) -> pd.DataFrame
     key = ["uid", "period"]
     out = []
     for code, rate in rates.iterrows():
-        pick = ["uid", "period", "value", "synthetic", "origin"]
+        pick = ["uid", "period", "value", "synthetic", "prov", "origin"]
         num, den = (pd.concat([f.loc[f["indicator"] == code, pick].astype({"period": str, "origin": str})
                                for f in rows if len(f)], ignore_index=True)
                     for code in (rate["numerator"], rate["denominator"]))
@@ -324,7 +329,8 @@ def compute_rates(rows: list[pd.DataFrame], rates: pd.DataFrame) -> pd.DataFrame
                           np.where(both["origin_n"].eq("reported"), both["origin_d"], both["origin_n"]))
         out.append(pd.DataFrame({"uid": both["uid"], "period": both["period"], "indicator": code,
                                  "value": both["value_n"] / both["value_d"] * rate["factor"],
-                                 "synthetic": both["synthetic_n"] | both["synthetic_d"], "parts_origin": origin}))
+                                 "synthetic": both["synthetic_n"] | both["synthetic_d"],
+                                 "prov": np.maximum(both["prov_n"], both["prov_d"]), "parts_origin": origin}))
     if not out:
-        return pd.DataFrame(columns=["uid", "period", "indicator", "value", "synthetic", "parts_origin"])
+        return pd.DataFrame(columns=["uid", "period", "indicator", "value", "synthetic", "prov", "parts_origin"])
     return pd.concat(out, ignore_index=True)
