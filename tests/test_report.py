@@ -75,3 +75,61 @@ def test_unit_findings_close_the_report(vi):
     text = vi.data_quality().data
     assert "83,5%" in text and "observations/phuong-4-2024.csv, dòng 9" in text
     assert "Thu Quỹ phòng, chống thiên tai" in text
+
+
+# -- provenance on the page --------------------------------------------------------------------------
+def _sentences(html):
+    import re
+
+    return re.findall(r"<li>([^<]*)</li>", html)
+
+
+def test_a_real_report_says_its_comparisons_are_demo_and_is_never_called_demo(vi):
+    """Phường 4's 2024-H1 figures are real; its 2023-H1 baselines are demo except dengue and hand-foot-mouth."""
+    banner = vi.header().data
+    assert "so sánh cùng kỳ dùng số liệu minh họa" in banner
+    assert "Số liệu của đơn vị trong kỳ là số liệu thật" in banner
+    assert "Báo cáo này có dùng số liệu tạo tự động" not in banner  # the demo report's banner
+    demo = WardReport.open(None, "29875", "2024-H1", "vi").header().data  # Phường 3: demo figures
+    assert "Báo cáo này có dùng số liệu tạo tự động" in demo
+    en = WardReport.open(None, "29872", "2024-H1", "en").header().data
+    assert "comparisons with the same period last year use demo figures" in en
+
+
+def test_no_sentence_states_a_comparison_with_demo_data_without_the_mark(vi):
+    said = [s for s in _sentences(vi.section_tables().data) if "so với cùng kỳ" in s]
+    assert len(said) > 50
+    from_seed = ("Số ca sốt xuất huyết", "Số ca tay chân miệng")  # the seed's own 2023-H1 ("tăng 18 ca")
+    for s in said:
+        assert ("‡" in s and "số liệu minh họa" in s) != s.startswith(from_seed), s
+    assert "Số hộ kinh doanh cá thể thành lập mới 24 hộ, tăng 4 hộ so với cùng kỳ ‡" in vi.section_tables().data
+
+
+def test_every_figure_computed_from_demo_data_is_marked(vi):
+    rows = vi.rows
+    demo_change = rows[rows["same_period_provenance"].eq("demo") & rows["change_abs"].notna()
+                       & rows["commitment"].eq("")]
+    assert len(demo_change) > 100
+    html = vi.section_tables().data
+    for r in vi._records_of(demo_change):
+        assert f"{vi._change(r)} ‡</td>" in html, r["indicator"]
+    fig = vi.same_period_figure()
+    labels = list(fig.data[0].y)
+    assert labels and all(y.endswith("‡") for y in labels if not y.startswith(("Số ca sốt", "Số ca tay")))
+    assert "Số ca sốt xuất huyết" in labels  # the seed's own baseline: no mark
+    cards = vi.headline().data
+    assert "trong các đơn vị cùng cấp ‡" in cards  # ranks among demo neighbours
+    assert "‡ dữ liệu minh họa" in html  # and the mark is explained
+    assert "Số hộ kinh doanh cá thể thành lập mới ‡" not in html  # the real figure itself is not marked
+
+
+def test_each_figure_shows_its_source_and_note_as_a_tooltip(vi, hostile_data):
+    html = vi.section_tables().data
+    assert 'title="Nguồn: BC 6 tháng 2024 P4 §1.2"' in html
+    en = WardReport.open(None, "29872", "2024-H1", "en")
+    assert 'title="Source: BC 6 tháng 2024 P4 §1.2"' in en.section_tables().data
+    assert "Same period 2023-H1:" in en.section_tables().data
+    hover = vi.achievement_figure().data[0].customdata
+    assert any("Nguồn: BC 6 tháng 2024 P4 §1.2" in h for h in hover)
+    hostile = WardReport.open(hostile_data, "29872", "2024-H1", "vi").section_tables().data
+    assert "<script>alert" not in hostile and "Ghi chú: &lt;script&gt;alert(&#34;xss&#34;)" in hostile

@@ -6,6 +6,11 @@ sốt xuất huyết 20 ca, tăng 18 ca so với cùng kỳ"; and the general as
 is behind ("còn chậm"), what got worse than last year. Every number is
 formatted by :mod:`wardlib.fmt`; the text is plain (the report escapes it).
 
+A sentence never states as a fact what rests on demo data: a figure whose
+inputs include demo data (its row's ``ytd_provenance`` or, for a change
+against the same period last year, ``same_period_provenance`` is ``demo``)
+is written with the mark ``‡`` and says so ("cùng kỳ là số liệu minh họa").
+
 >>> row = {"name_vi": "Tổng thu ngân sách", "name_en": "Total budget revenue", "value": 5137820843.0,
 ...        "ytd_value": 5137820843.0, "target_value": 9270000000.0, "target_op": None,
 ...        "achievement_pct": 55.424, "kind": "amount", "catalog_unit": "đ", "decimals": 0,
@@ -32,7 +37,8 @@ WORDS = {
            "worse": "Tăng so với cùng kỳ (theo hướng xấu) như {items}.",
            "none": "Chưa có chỉ tiêu nào có kế hoạch để đánh giá tiến độ.",
            "errors": "Số liệu còn {n} lỗi cần sửa trước khi gửi báo cáo (xem phần Kiểm tra số liệu).",
-           "and": " và ", "more": " và {n} chỉ tiêu khác"},
+           "and": " và ", "more": " và {n} chỉ tiêu khác",
+           "demo_baseline": " ‡ (số liệu cùng kỳ là số liệu minh họa)", "demo_value": " ‡ (số liệu minh họa)"},
     "en": {"of_plan": "{pct} of plan", "target": "target {target}", "met": "met", "not_met": "not met",
            "up": "up {n} on the same period last year", "down": "down {n} on the same period last year",
            "same": "the same as a year earlier", "stated": " (the report states {pct})",
@@ -41,7 +47,8 @@ WORDS = {
            "worse": "Worse than the same period last year: {items}.",
            "none": "No line with a target to judge progress by yet.",
            "errors": "The data still has {n} error(s) to correct before the report is sent (see Data checks).",
-           "and": " and ", "more": " and {n} more"},
+           "and": " and ", "more": " and {n} more",
+           "demo_baseline": " ‡ (last year's figure is demo data)", "demo_value": " ‡ (demo data)"},
 }
 
 
@@ -65,6 +72,15 @@ def with_unit(r, text: str) -> str:
     return f"{text} {r['catalog_unit']}"
 
 
+MARK = "‡"  # a figure whose inputs include demo data
+
+
+def demo(r, column: str = "ytd_provenance") -> bool:
+    """Whether the row's figure (by ``column``: ytd_provenance, same_period_provenance …) rests on demo data."""
+    value = r.get(column) if hasattr(r, "get") else r[column]
+    return value == "demo"
+
+
 def sentence(r, lang: str = "vi") -> str:
     """One line of the report about one row (a dict or Series of the analysis table)."""
     w = WORDS[lang]
@@ -72,6 +88,7 @@ def sentence(r, lang: str = "vi") -> str:
     if _missing(r["value"]):
         return f"{name}: {r['status_text']}." if r.get("status_text") else ""
     value = quantity(r, r["value"], lang)
+    mark = w["demo_value"] if demo(r) else ""
     if not _missing(r.get("achievement_pct")) and _missing(r.get("target_op")):
         done = quantity(r, r["ytd_value"], lang)
         text = f"{name} {done}{'/' if lang == 'vi' else ' of '}{quantity(r, r['target_value'], lang)}"
@@ -80,19 +97,25 @@ def sentence(r, lang: str = "vi") -> str:
         stated = r.get("reported_pct")
         if not _missing(stated) and r.get("pct_check") == "mismatch":
             text += w["stated"].format(pct=fmt.percent(stated, int(r.get("reported_decimals", 1)), lang))
-        return text + "."
+        return text + mark + "."
     if not _missing(r.get("target_value")):
         target = fmt.target(r.get("target_op"), r["target_value"], r["catalog_unit"], r["kind"], int(r["decimals"]), lang)
         met = r.get("target_met")
         verdict = "" if met is None or _missing(met) else f", {w['met'] if bool(met) else w['not_met']}"
-        return f"{name} {value} ({w['target'].format(target=target)}){verdict}."
+        return f"{name} {value} ({w['target'].format(target=target)}){verdict}{mark}."
     change = r.get("change_abs")
     if not _missing(change) and r["kind"] in ("count", "amount") and r.get("aggregation") == "sum":
+        if demo(r, "provenance"):
+            tail = w["demo_value"]
+        elif demo(r, "same_period_provenance"):
+            tail = w["demo_baseline"]  # a real figure against a demo baseline: said, with the mark
+        else:
+            tail = ""
         if change == 0:
-            return f"{name} {value}, {w['same']}."
+            return f"{name} {value}, {w['same']}{tail}."
         word = w["up"] if change > 0 else w["down"]
-        return f"{name} {value}, {word.format(n=quantity(r, abs(change), lang))}."
-    return f"{name} {value}."
+        return f"{name} {value}, {word.format(n=quantity(r, abs(change), lang))}{tail}."
+    return f"{name} {value}{w['demo_value'] if demo(r, 'provenance') else ''}."
 
 
 def _listing(names: list[str], lang: str, limit: int = 5) -> str:
@@ -109,12 +132,15 @@ def assessment(rows, lang: str = "vi", errors: int = 0) -> list[str]:
     iterable of dicts); ``errors`` the number of data-check errors.
     """
     rows = list(rows)
-    good = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
-            for r in rows if r["status"] in ("achieved", "on_track") and not _missing(r.get("target_value"))]
-    slow = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
-            for r in rows if r["status"] in ("needs_acceleration", "off_track")]
-    worse = [_name(r, lang).lower() if lang == "vi" else _name(r, lang)
-             for r in rows if r["status"] == "deteriorating"]
+
+    def item(r, column="ytd_provenance"):  # a status resting on demo data keeps the mark
+        name = _name(r, lang).lower() if lang == "vi" else _name(r, lang)
+        return name + f" {MARK}" if demo(r, column) else name
+
+    good = [item(r) for r in rows if r["status"] in ("achieved", "on_track") and not _missing(r.get("target_value"))]
+    slow = [item(r) for r in rows if r["status"] in ("needs_acceleration", "off_track")]
+    # "worse than last year" is a comparison with the same period: its provenance is the comparison's
+    worse = [item(r, "same_period_provenance") for r in rows if r["status"] == "deteriorating"]
     w = WORDS[lang]
     out = []
     if good:

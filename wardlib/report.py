@@ -8,6 +8,17 @@ note containing ``<script>`` shows as text. Charts are shown through
 exported HTML a plain ``div`` drawn by the plotly.js that the report template
 embeds once per page (plotly 6's default renderer draws nothing in nbconvert
 output).
+
+**Provenance on the page.** Every figure shown (table cell, sentence, card,
+chart label and hover) whose inputs include demo data carries the mark ``‡``,
+read from the analysis table's provenance columns: the result and what is
+judged on it from ``ytd_provenance``, the change against the same period
+from ``same_period_provenance``, the rank from ``rank_provenance``. The
+banner says which parts are demo: the whole report when the unit's own
+figures are, else only the comparisons ("so sánh cùng kỳ dùng số liệu minh
+họa"); a real report is never called demo because its neighbours are. Each
+figure's ``source`` and ``note`` show as a tooltip (``title``) on its table
+cells and in its chart hover, in the report's language.
 """
 
 from __future__ import annotations
@@ -41,7 +52,15 @@ TEXT = {
         "synthetic_banner": "Dữ liệu minh họa",
         "synthetic_text": ("Báo cáo này có dùng số liệu tạo tự động để minh họa, không phải số liệu thật "
                            "({n} dòng, đánh dấu ‡). Không dùng để ra quyết định."),
-        "synthetic_mark": "‡ dữ liệu minh họa",
+        "synthetic_mark": "‡ dữ liệu minh họa, hoặc tính từ dữ liệu minh họa",
+        "demo_parts_banner": "Dữ liệu minh họa trong phần so sánh",
+        "demo_parts_intro": "Số liệu của đơn vị trong kỳ là số liệu thật; chỉ phần so sánh có dùng số liệu minh họa: ",
+        "demo_parts_end": ". Các số đó được đánh dấu ‡ và không dùng để ra quyết định.",
+        "demo_same_period": "so sánh cùng kỳ dùng số liệu minh họa ({n} chỉ tiêu)",
+        "demo_previous": "so sánh với kỳ trước dùng số liệu minh họa ({n} chỉ tiêu)",
+        "demo_rank": "xếp hạng và so sánh với các đơn vị cùng cấp dùng số liệu minh họa của các đơn vị khác",
+        "tip_source": "Nguồn: {s}", "tip_note": "Ghi chú: {s}",
+        "tip_same_period": "Cùng kỳ {p}: {v}", "tip_demo": "tính từ số liệu minh họa",
         "recomputed": "tính lại {pct}",
         "chart_achievement": "Kết quả so với kế hoạch năm (%), vạch đứng: tiến độ cần đạt ({pace})",
         "chart_neighbours": "{name}: tỷ lệ đạt kế hoạch của các đơn vị cùng {parent} (%)",
@@ -67,7 +86,15 @@ TEXT = {
         "synthetic_banner": "Demo data",
         "synthetic_text": ("This report uses generated figures for illustration, not real data "
                            "({n} rows, marked ‡). Do not base decisions on them."),
-        "synthetic_mark": "‡ demo data",
+        "synthetic_mark": "‡ demo data, or computed from demo data",
+        "demo_parts_banner": "Demo data in the comparisons",
+        "demo_parts_intro": "This unit's figures for the period are real; only the comparisons use demo figures: ",
+        "demo_parts_end": ". Those figures are marked ‡; do not base decisions on them.",
+        "demo_same_period": "comparisons with the same period last year use demo figures ({n} lines)",
+        "demo_previous": "comparisons with the previous period use demo figures ({n} lines)",
+        "demo_rank": "ranks and comparisons with the neighbouring units use other units' demo figures",
+        "tip_source": "Source: {s}", "tip_note": "Note: {s}",
+        "tip_same_period": "Same period {p}: {v}", "tip_demo": "computed from demo data",
         "recomputed": "recomputed {pct}",
         "chart_achievement": "Result against the annual target (%); vertical line: expected pace ({pace})",
         "chart_neighbours": "{name}: achievement of plan across the units of {parent} (%)",
@@ -102,7 +129,7 @@ _HEADLINE = _env.from_string("""
 <section class="wl-headline"><h2>{{ heading }}</h2>
 <div class="wl-cards">
 {% for c in cards %}
-  <div class="wl-card {{ c.css }}"><div class="wl-card-name">{{ c.name }}{% if c.synthetic %} ‡{% endif %}</div>
+  <div class="wl-card {{ c.css }}"{% if c.title %} title="{{ c.title }}"{% endif %}><div class="wl-card-name">{{ c.name }}{% if c.synthetic %} ‡{% endif %}</div>
   <div class="wl-card-value">{{ c.pct }}</div><div class="wl-card-detail">{{ c.detail }}</div>
   {% if c.rank %}<div class="wl-card-rank">{{ c.rank }}</div>{% endif %}</div>
 {% endfor %}
@@ -126,7 +153,7 @@ _TABLE = _env.from_string("""
 <thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for r in rows %}
-<tr class="{{ r.css }}">{% for c in r.cells %}<td class="{{ c.css }}">{{ c.text }}</td>{% endfor %}</tr>
+<tr class="{{ r.css }}">{% for c in r.cells %}<td class="{{ c.css }}"{% if c.title %} title="{{ c.title }}"{% endif %}>{{ c.text }}</td>{% endfor %}</tr>
 {% endfor %}
 </tbody></table>
 {% if footnote %}<p class="wl-footnote">{{ footnote }}</p>{% endif %}
@@ -231,12 +258,44 @@ class WardReport:
     # -- parts of the report ----------------------------------------------------
     def header(self):
         parent = self.data.units.name(self.unit["parent_code"], self.period.end)
-        synthetic_rows = int(self.rows["synthetic"].sum() + self.peers()["synthetic"].sum())
+        banner, text = self.demo_banner()
         return _html(_HEADER.render(
             title=self.t["title"], unit=self.unit["name"], parent=parent,
-            period=self.period.label(self.lang).capitalize(), banner=self.t["synthetic_banner"],
-            synthetic=self.t["synthetic_text"].format(n=synthetic_rows) if synthetic_rows else "",
+            period=self.period.label(self.lang).capitalize(), banner=banner, synthetic=text,
         ))
+
+    def demo_banner(self) -> tuple[str, str]:
+        """The banner's title and text: which parts of this page are demo ("" when none is).
+
+        The unit's own figures decide whether the report is demo; demo figures that reach the page only
+        through comparisons (last year's values, the neighbours' figures in ranks and charts) are named
+        as such, so a real report is never called demo."""
+        rows, t = self.rows, self.t
+        own = int((rows["provenance"].eq("demo") | rows["ytd_provenance"].eq("demo")).sum())
+        if own:
+            return t["synthetic_banner"], t["synthetic_text"].format(n=own)
+        same = int((rows["same_period_provenance"].eq("demo") & rows["change_abs"].notna()).sum())
+        ranked = rows["rank"].notna() & rows["rank_of"].gt(1)
+        peers = self.peers()
+        demo_peers = bool((peers["ytd_provenance"].eq("demo") & peers["achievement_pct"].notna()).any())
+        parts = ([t["demo_same_period"].format(n=same)] if same else []) + (
+            [t["demo_rank"]] if demo_peers or bool((rows["rank_provenance"].eq("demo") & ranked).any()) else [])
+        if not parts:
+            return t["synthetic_banner"], ""
+        return t["demo_parts_banner"], t["demo_parts_intro"] + "; ".join(parts) + t["demo_parts_end"]
+
+    def _tip(self, r, *extra: str) -> str:
+        """A figure's tooltip: its row's source and note (and ``extra`` lines), in the report's language."""
+        t = self.t
+        lines = [t["tip_source"].format(s=r["source"]) if r.get("source") else "",
+                 t["tip_note"].format(s=r["note"]) if r.get("note") else "", *extra]
+        return " · ".join(x for x in lines if x)
+
+    def _same_period_tip(self, r) -> str:
+        if pd.isna(r.get("same_period_value")):
+            return ""
+        tip = self.t["tip_same_period"].format(p=r["same_period"], v=self._value(r, "same_period_value"))
+        return tip + (f" ({self.t['tip_demo']} ‡)" if narrative.demo(r, "same_period_provenance") else "")
 
     def headline(self, n: int = 4):
         """The first lines with an annual target, as cards (with the unit's rank) and as sentences."""
@@ -245,10 +304,12 @@ class WardReport:
         cards, sentences = [], []
         for r in self._records_of(rows):
             rank = (self.t["rank"].format(rank=int(r["rank"]), of=int(r["rank_of"]))
+                    + (" ‡" if narrative.demo(r, "rank_provenance") else "")
                     if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
             cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
-                          "synthetic": bool(r["synthetic"]), "css": _status_css(r), "rank": rank,
-                          "detail": f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}"})
+                          "synthetic": narrative.demo(r), "css": _status_css(r), "rank": rank,
+                          "detail": f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}",
+                          "title": self._tip(r)})
             sentences.append(narrative.sentence(r, self.lang))
         return _html(_HEADLINE.render(heading=self.t["headline"], cards=cards, sentences=sentences))
 
@@ -270,26 +331,34 @@ class WardReport:
             if not records:
                 continue
             body = []
+            marked = False
             for r in records:
                 note = " · ".join(x for x in (r["status_text"], r["note"]) if x and not r["synthetic"])
-                body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
-                    {"text": self._name(r) + (" ‡" if r["synthetic"] else ""),
-                     "css": "wl-name" + (" wl-child" if r["parent"] else "")},
-                    {"text": self._value(r, "ytd_value"), "css": "wl-num"},
+                value_demo, change_demo = narrative.demo(r), narrative.demo(r, "same_period_provenance")
+                change = self._change(r)
+                change_demo = change_demo and change != ""
+                marked |= value_demo or change_demo
+                tip = self._tip(r)
+                body.append({"css": "wl-synthetic" if value_demo else "", "cells": [
+                    {"text": self._name(r) + (" ‡" if value_demo else ""),
+                     "css": "wl-name" + (" wl-child" if r["parent"] else ""), "title": tip},
+                    {"text": self._value(r, "ytd_value") + (" ‡" if value_demo else ""), "css": "wl-num",
+                     "title": tip},
                     {"text": "" if pd.isna(r["target_value"]) else narrative.with_unit(r, fmt.target(
                         r["target_op"] if pd.notna(r["target_op"]) else None, r["target_value"],
                         r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)), "css": "wl-num"},
                     {"text": fmt.percent(r["achievement_pct"], 1, self.lang) if pd.notna(r["achievement_pct"])
                      else _met_text(r, t), "css": "wl-num " + _status_css(r)},
                     {"text": self._stated(r), "css": "wl-num wl-check-" + str(r["pct_check"]).lower()},
-                    {"text": self._change(r), "css": "wl-num " + _change_css(r)},
+                    {"text": change + (" ‡" if change_demo else ""), "css": "wl-num " + _change_css(r),
+                     "title": self._same_period_tip(r)},
                     {"text": note, "css": "wl-note"},
                 ]})
             sentences = [x for x in (narrative.sentence(r, self.lang) for r in records) if x]
             parts.append(_TABLE.render(
                 heading=self.data.catalog.section_title(section, self.lang), sentences=sentences, level=3,
                 head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
-                rows=body, footnote=t["synthetic_mark"] if any(r["synthetic"] for r in records) else ""))
+                rows=body, footnote=t["synthetic_mark"] if marked or any("‡" in x for x in sentences) else ""))
         return _html("\n".join(parts))
 
     def _change(self, r) -> str:
@@ -325,9 +394,10 @@ class WardReport:
         for r in self._records_of(rows):
             result = self._value(r) if pd.notna(r["value"]) else ""
             status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
-            body.append({"css": "wl-synthetic" if r["synthetic"] else "", "cells": [
+            demo = narrative.demo(r)
+            body.append({"css": "wl-synthetic" if demo else "", "cells": [
                 {"text": r["commitment"], "css": "wl-stt"},
-                {"text": self._name(r) + (" ‡" if r["synthetic"] else ""), "css": "wl-name"},
+                {"text": self._name(r) + (" ‡" if demo else ""), "css": "wl-name", "title": self._tip(r)},
                 {"text": r["unit"] or r["catalog_unit"], "css": ""},
                 {"text": r["target"], "css": "wl-num"},
                 {"text": result, "css": "wl-num"},
@@ -336,19 +406,20 @@ class WardReport:
         return _html(_TABLE.render(
             heading=t["commitments"],
             head=[t["stt"], t["indicator"], t["unit"], t["commitment_target"], t["result"], t["commitment_status"]],
-            rows=body, footnote=t["synthetic_mark"] if rows["synthetic"].any() else ""))
+            rows=body, footnote=t["synthetic_mark"] if rows["ytd_provenance"].eq("demo").any() else ""))
 
     def achievement_figure(self) -> go.Figure:
         """Horizontal bars: achievement of each line with a target, with the expected-pace mark."""
         rows = self.rows[self.rows["achievement_pct"].notna()].iloc[::-1]
         pace = self.period.year_fraction * 100
         records = self._records_of(rows)
-        names = [fmt.chart_text(self._name(r)) for r in records]
+        names = [fmt.chart_text(self._name(r) + (" ‡" if narrative.demo(r) else "")) for r in records]
         fig = go.Figure(go.Bar(
             x=rows["achievement_pct"], y=names, orientation="h",
             marker_color=[_STATUS_COLOURS[_status_css(r)] for r in records],
             text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=[fmt.chart_text(self._tip(r)) for r in records],
+            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
         fig.add_vline(x=pace, line_dash="dash", line_color="#444",
                       annotation_text=f"{self.t['expected']} {fmt.percent(pace, 0, self.lang)}")
@@ -362,11 +433,15 @@ class WardReport:
                          & self.rows["commitment"].eq("") & self.rows["kind"].isin(["count", "amount"])]
         rows = rows.reindex(rows["change_pct"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
         records = self._records_of(rows)
+        demo = [narrative.demo(r, "same_period_provenance") for r in records]
         fig = go.Figure(go.Bar(
-            x=rows["change_pct"], y=[fmt.chart_text(self._name(r)) for r in records], orientation="h",
-            marker_color=[_STATUS_COLOURS[_change_css(r)] for r in records],
-            text=[fmt.signed(v, 1, self.lang) + "%" for v in rows["change_pct"]], textposition="outside",
-            hovertemplate="%{y}: %{text}<extra></extra>"))
+            x=rows["change_pct"], y=[fmt.chart_text(self._name(r) + (" ‡" if d else "")) for r, d in zip(records, demo)],
+            orientation="h", marker_color=[_STATUS_COLOURS[_change_css(r)] for r in records],
+            text=[fmt.signed(v, 1, self.lang) + "%" + (" ‡" if d else "") for v, d in zip(rows["change_pct"], demo)],
+            textposition="outside",
+            customdata=[fmt.chart_text(" · ".join(x for x in (self._same_period_tip(r), self._tip(r)) if x))
+                        for r in records],
+            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>"))
         fig.update_layout(title=self.t["chart_same_period"], height=max(320, 28 * len(rows) + 120),
                           xaxis_title="%", **_BAR_LAYOUT)
         return fig
@@ -381,12 +456,14 @@ class WardReport:
         rows = peers[peers["indicator"] == indicator].sort_values("achievement_pct")
         codes = [str(c) for c in rows["unit_code"]]
         known = self.data.units.names(codes, self.period.end)
-        names = [fmt.chart_text(known[c]) + (" ‡" if s else "") for c, s in zip(codes, rows["synthetic"])]
+        names = [fmt.chart_text(known[c]) + (" ‡" if p == "demo" else "")
+                 for c, p in zip(codes, rows["ytd_provenance"].astype(str))]
+        sources = [fmt.chart_text(self.t["tip_source"].format(s=s)) if s else "" for s in rows["source"].astype(str)]
         fig = go.Figure(go.Bar(
             x=rows["achievement_pct"], y=names, orientation="h",
             marker_color=["#b5121b" if c == self.unit_code else "#8aa1b4" for c in rows["unit_code"]],
             text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=sources, hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
         name = self.data.catalog.name(indicator, self.lang) if indicator else ""
         parent = self.data.units.name(self.unit["parent_code"], self.period.end)
