@@ -29,11 +29,12 @@ findings: str = ""  # findings.json do wardlib run lập; để trống: kiểm 
 docs_href: str = ""  # đường dẫn tới Data Docs của Great Expectations, nếu có
 
 # %%
+from IPython.display import display
 from wardlib.quality_report import QualityReport
 from wardlib.report import show_figure
 
 page = QualityReport.open(data_dir, period, lang, findings, docs_href)
-page.header()
+display(page.header(), page.planted())  # planted(): the faults a demo dataset lists in planted.csv
 
 # %%
 page.by_rule()

@@ -36,3 +36,19 @@ def test_each_planted_fault_is_found_once_where_it_was_planted():
     got = sorted((f.unit_code, f.period, f.indicator, f.rule) for f in found)
     want = sorted(zip(planted["unit_code"], planted["period"], planted["indicator"], planted["rule"]))
     assert got == want, [f.format("en") for f in found]
+
+
+def test_a_demo_folder_lists_its_planted_faults_and_the_quality_page_names_them(tmp_path):
+    from wardlib.demo import PLANTED_FILE, read_planted, write_dataset
+    from wardlib.quality_report import QualityReport
+
+    root = tmp_path / "demo"
+    write_dataset(root, scope="province", province="82", periods=["2026-05", "2026-06"], n_indicators=60)
+    planted = read_planted(root)
+    assert (root / PLANTED_FILE).is_file() and len(planted) == len(PLANTED)
+    found = quality.check_dataset(root, gx=False)
+    assert sorted((f.unit_code, f.period, f.indicator, f.rule) for f in found) == sorted(
+        zip(planted["unit_code"], planted["period"], planted["indicator"], planted["rule"]))
+    page = QualityReport.open(root, "2026-06", "en").planted().data
+    assert "Faults planted in the demo data" in page and page.count("<td>yes</td>") == len(PLANTED)
+    assert QualityReport.open(None, "2024-H1").planted().data == ""  # real data plants nothing

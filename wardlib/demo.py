@@ -268,6 +268,14 @@ PLANTED_FILE = "planted.csv"
 PLANTED_COLUMNS = ["unit_code", "period", "indicator", "kind", "rule", "what_vi", "what_en"]
 
 
+def read_planted(root: str | Path) -> pd.DataFrame | None:
+    """The faults a demo dataset lists in its planted.csv; None when it has none (real data)."""
+    path = Path(root) / PLANTED_FILE
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A few faults planted in demo observations, one of each :data:`PLANTED` kind, each in its own
     commune in the last period; returns the changed observations and the list of what was planted.
@@ -298,6 +306,7 @@ def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[p
                                   & cat["numerator"].eq("")] if c in present
               and c not in set(cat["numerator"]) | set(cat["denominator"])]
     planted = []
+    judged = indicator.map(cat["direction"]).ne("down").to_numpy()  # a lower-is-better line's % is not judged
 
     def at(code: str, ind: str) -> int | None:
         hit = np.flatnonzero(in_last & (unit == code).to_numpy() & (indicator == ind).to_numpy())
@@ -311,7 +320,7 @@ def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[p
     for kind in PLANTED:
         for code in free:
             if kind == "pct_stated":
-                rows = np.flatnonzero(in_last & (unit == code).to_numpy() & ~np.isnan(stated))
+                rows = np.flatnonzero(in_last & (unit == code).to_numpy() & ~np.isnan(stated) & judged)
                 if not len(rows):
                     continue
                 i = int(rows[0])

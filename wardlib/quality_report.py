@@ -3,7 +3,10 @@
 The page a city or province officer reads before the ward reports go out:
 how many problems of each kind, which units have them, each problem with
 its place in the files, and a link to the Great Expectations Data Docs the
-batch run built beside it. Everything from the data is escaped.
+batch run built beside it. A demo dataset lists the faults it plants for the
+checks to show (``planted.csv``, see :func:`wardlib.demo.plant_faults`): the
+page names each, and whether the checks found it, so that a newcomer can
+tell the planted faults from anything else. Everything from the data is escaped.
 """
 
 from __future__ import annotations
@@ -26,14 +29,31 @@ PAGE_TEXT = {
     "vi": {"title": "Kiểm tra chất lượng số liệu", "by_rule": "Theo loại kiểm tra", "by_unit": "Theo đơn vị",
            "details": "Chi tiết", "rule": "Kiểm tra", "unit": "Đơn vị", "count": "Số lượng",
            "docs": "Kết quả kiểm tra bằng Great Expectations (Data Docs)", "no_docs": "",
-           "chart": "Số vấn đề theo loại kiểm tra"},
+           "chart": "Số vấn đề theo loại kiểm tra",
+           "planted": "Lỗi cài sẵn trong dữ liệu minh họa",
+           "planted_intro": ("Bộ dữ liệu minh họa này được cài sẵn {n} lỗi (tệp planted.csv) để cho thấy các kiểm tra "
+                             "hoạt động; ngoài các lỗi này, dữ liệu minh họa không có lỗi nào."),
+           "indicator": "Chỉ tiêu", "period": "Kỳ", "what": "Lỗi được cài", "found": "Đã phát hiện",
+           "yes": "có", "no": "không"},
     "en": {"title": "Data quality checks", "by_rule": "By check", "by_unit": "By unit", "details": "Details",
            "rule": "Check", "unit": "Unit", "count": "Count",
-           "docs": "Great Expectations results (Data Docs)", "no_docs": "", "chart": "Problems by check"},
+           "docs": "Great Expectations results (Data Docs)", "no_docs": "", "chart": "Problems by check",
+           "planted": "Faults planted in the demo data",
+           "planted_intro": ("This demo dataset has {n} faults planted (file planted.csv) to show the checks at "
+                             "work; apart from them the demo data has no problem."),
+           "indicator": "Indicator", "period": "Period", "what": "What was planted", "found": "Found",
+           "yes": "yes", "no": "no"},
 }
 
 _COUNTS = _env.from_string("""
 <section class="wl-section"><h2>{{ heading }}</h2>
+<table class="wl-table"><thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+</section>
+""")
+
+_PLANTED = _env.from_string("""
+<section class="wl-section wl-planted"><h2>{{ heading }}</h2><p>{{ intro }}</p>
 <table class="wl-table"><thead><tr>{% for h in head %}<th>{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
 </section>
@@ -117,6 +137,25 @@ class QualityReport:
                 for code, c in sorted(counts.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))]
         return _html(_COUNTS.render(heading=self.t["by_unit"], rows=rows,
                                     head=["", self.t["unit"], sev["error"], sev["warning"], sev["info"]]))
+
+    def planted(self):
+        """The faults planted in demo data (the dataset's planted.csv), each with whether it was found;
+        nothing when the dataset plants none."""
+        from wardlib.demo import read_planted
+
+        planted = read_planted(self.data.root)
+        if planted is None or planted.empty:
+            return _html("")
+        found = {(f.unit_code, f.period, f.indicator, f.rule) for f in self.findings}
+        names = _names(self.data, self.lang)
+        t = self.t
+        rows = [(f"{self.data.units.name(r['unit_code'], self.period.end)} ({r['unit_code']})", r["period"],
+                 names.get(r["indicator"], r["indicator"]), r["what_vi"] if self.lang == "vi" else r["what_en"],
+                 self._rule_title(r["rule"]),
+                 t["yes"] if (r["unit_code"], r["period"], r["indicator"], r["rule"]) in found else t["no"])
+                for r in planted.to_dict("records")]
+        return _html(_PLANTED.render(heading=t["planted"], intro=t["planted_intro"].format(n=len(rows)), rows=rows,
+                                     head=[t["unit"], t["period"], t["indicator"], t["what"], t["rule"], t["found"]]))
 
     def details(self, limit: int = 500):
         return _html(findings_section(self.findings, self.lang, self.t["details"], limit=limit,
