@@ -7,6 +7,9 @@ A dataset is a folder::
     units.csv           administrative units             (see wardlib.units)
     crosswalk.csv       optional: old → new units of the 2025 reform (see wardlib.crosswalk)
     observations/       one or more .csv / .xlsx / .parquet files, long format
+    planted.csv         demo data only: the faults planted for the checks to show
+                        (unit_code, period, indicator, kind, rule, what_vi, what_en);
+                        not part of the data, listed on the data-quality page
 
 Observation columns — one row per (``unit_code``, ``period``, ``indicator``):
 
