@@ -144,3 +144,18 @@ def test_an_unusable_file_stops_the_layers_below_and_says_so(faulty, tmp_path, c
     assert not any(r.startswith("check.") for r in rules)
     note = next(f for f in found if f["rule"] == "contract.not_checked")
     assert "not run" in note["message"] and "broken.csv" in note["message"]
+
+
+def test_when_no_row_passes_the_contract_errors_are_all_there_is(tmp_path, capsys):
+    from tests.test_bad_inputs import CORPUS
+
+    root = tmp_path / "data"
+    shutil.copytree(CORPUS / "_base", root)
+    (root / "observations").mkdir()
+    (root / "observations" / "obs.csv").write_text("unit_code,period,indicator,value\n29900,2024-H1,revenue,abc\n",
+                                                   encoding="utf-8")
+    code, found = validate(capsys, "--no-gx", "--data", str(root))
+    assert code == 1 and [f["rule"] for f in found] == ["contract.number"]
+    assert main(["run", "--data", str(root), "--out", str(tmp_path / "out"), "--no-gx"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "'abc'" in err

@@ -143,7 +143,6 @@ def _refusal(exc: ContractError, args) -> list[Finding]:
     """Every finding of the data ``run`` refuses, as ``validate`` gives them: the contract errors
     and what the consistency rules and GX suites find on the rows that passed."""
     from wardlib import quality
-    from wardlib.analysis import build_table
     from wardlib.periods import Period, PeriodError
 
     if exc.dataset is None:  # a file could not be used: the layers below did not run
@@ -152,7 +151,7 @@ def _refusal(exc: ContractError, args) -> list[Finding]:
         period = str(Period.parse(args.period)) if args.period else None
     except PeriodError:
         period = None
-    return quality.collect(exc.dataset, build_table(exc.dataset), period=period, gx=not args.no_gx)
+    return quality.check_loaded(exc.dataset, period=period, gx=not args.no_gx)
 
 
 def _run(args) -> int:

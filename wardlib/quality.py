@@ -55,13 +55,23 @@ def check_dataset(data_dir: Path, *, locale: str | None = None, period: str | No
     """Every finding of every layer in one pass: the contract (its bad rows set aside), then the
     consistency rules and the GX suites on the rows that passed. Only a file that cannot be used stops
     the layers below (a ``contract.not_checked`` finding then says so)."""
-    from wardlib.analysis import build_table
     from wardlib.loaders import load_dataset
 
     try:
         data = load_dataset(data_dir, locale=locale, set_aside=True)
     except ContractError as exc:
         return exc.findings
+    return check_loaded(data, period=period, gx=gx, docs_dir=docs_dir)
+
+
+def check_loaded(data: Dataset, *, period: str | None = None, gx: bool = True,
+                 docs_dir: Path | None = None) -> list[Finding]:
+    """:func:`collect` on a loaded dataset whose bad rows were set aside (its contract errors included);
+    only the contract's findings when no row passed (there is nothing for the layers below to check)."""
+    from wardlib.analysis import build_table
+
+    if data.observations.empty:
+        return named(list(data.findings), data)
     return collect(data, build_table(data), period=period, gx=gx, docs_dir=docs_dir)
 
 
