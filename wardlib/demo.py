@@ -367,11 +367,12 @@ def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[p
 
 
 def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None:
-    """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 2
+    """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 1.5
     of the period's median, in place, so that no clean figure is flagged as an outlier (3.5).
 
-    Small counts rounded to whole numbers stray easily: the median absolute deviation of 17, 18,
-    19 … is 1, and a few missing figures can move it from 2 to 1, so a count's is taken one lower.
+    Small counts rounded to whole numbers stray easily (the median absolute deviation of 17, 18,
+    19 … is 1), and the check sees a slightly different MAD than this one once a few figures are
+    missing: hence the margin.
     """
     free = [j for j in columns if kind[j] in ("count", "amount")]
     if not free:
@@ -382,9 +383,15 @@ def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None
         med = np.nanmedian(v, axis=1, keepdims=True)
         mad = np.nanmedian(np.abs(v - med), axis=1, keepdims=True)
     counts = kind[free] == "count"
-    reach = 2.0 * np.where(counts, np.maximum(np.floor(mad) - 1, 1), mad) / 0.6745
-    clipped = np.clip(v, med - reach, med + reach)
-    whole = np.where(counts, np.trunc(clipped), np.trunc(clipped / 1000) * 1000)  # amounts: whole thousands
+    # A count's MAD is taken smaller (half of it below 2, else one less): a few missing figures can move
+    # it from 2 to 1, or from 1 to 0.5, at the check; and its bounds are rounded inwards.
+    m = np.where(counts, np.where(mad < 2, mad / 2, mad - 1), mad)
+    reach = 1.5 * m / 0.6745
+    lo, hi = med - reach, med + reach
+    clipped = np.clip(v, lo, hi)
+    whole = np.where(counts, np.where(v < lo, np.ceil(clipped), np.where(v > hi, np.floor(clipped), v)),
+                     np.where(v < lo, np.ceil(clipped / 1000) * 1000,
+                              np.where(v > hi, np.floor(clipped / 1000) * 1000, v)))  # amounts: whole thousands
     value[:, :, free] = np.where(mad > 0, whole, v)
 
 
