@@ -8,12 +8,15 @@
 
 Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed
 (the others still finished), 2 the input cannot be used (the data breaks the
-contract) or another run is writing into the same output folder, 130
+contract: every finding of every layer is printed, as validate gives them) or
+another run is writing into the same output folder, 130
 interrupted (Ctrl-C: what was done is in the manifest; run again to resume).
 Content findings (a wrong stated percentage, an outlier) never block a run:
 they appear on the reports. validate: 0 clean or warnings only, 1 with
-errors (contract or content), 2 the input cannot be read. Bad input gets a
-message, never a traceback.
+errors (contract or content), 2 the input cannot be read. validate reports
+every layer in one pass: rows breaking the contract are set aside and the
+consistency rules and GX suites run on the rest. Bad input gets a message,
+never a traceback.
 """
 
 from __future__ import annotations

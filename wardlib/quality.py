@@ -227,7 +227,7 @@ def write_findings_csv(findings: list[Finding], path: Path, lang: str = "vi") ->
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    cols = ["severity", "rule", "unit_code", "period", "indicator", "file", "row", "column", "message"]
+    cols = ["severity", "rule", "unit_code", "unit_name", "period", "indicator", "file", "row", "column", "message"]
     w.writerow(cols)
     for f in findings:
         d = f.as_dict(lang)
