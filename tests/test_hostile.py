@@ -105,10 +105,15 @@ def bomb(path: Path, copies: int, dimension: str = "") -> Path:
 
 @pytest.fixture()
 def no_openpyxl(monkeypatch):
-    """openpyxl must never open the file: the refusal comes from the zip directory alone."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("openpyxl opened a workbook that should have been refused")
-    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    """No Excel reader may open the file: the refusal comes from the zip directory alone."""
+    import python_calamine
+
+    class Refuse:
+        @classmethod
+        def from_path(cls, *args, **kwargs):
+            raise AssertionError("a reader opened a workbook that should have been refused")
+    monkeypatch.setattr(openpyxl, "load_workbook", Refuse.from_path)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Refuse)
 
 
 @pytest.mark.parametrize("copies, message", [(150, "the workbook inflates to 1,200 MB"),

@@ -12,8 +12,9 @@ and refused with a message saying what to change when it is not:
   decode to *something*;
 - the separator is found from the header: comma, semicolon (Excel with
   Vietnamese regional settings) or tab;
-- Excel: the first visible sheet (or the one ``sheet`` names), formulas by
-  the value Excel saved with them, dates in the period column written back
+- Excel: checked from its zip directory before it is opened (a zip bomb is
+  refused), then read once; the first visible sheet (or the one ``sheet``
+  names), formulas by the value Excel saved with them, dates in the period column written back
   as ``YYYY-MM`` when Excel turned a typed ``2024-06`` into 1 June 2024;
   merged header cells and hidden sheets are named in the message;
 - a file above the size limit is refused before it is read (no out-of-memory
@@ -53,7 +54,7 @@ from wardlib.findings import Finding
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 SETTINGS_FILE = "dataset.toml"
 LOCALES = ("", "vi")
-MAX_FILE_MB = {".csv": 512, ".xlsx": 64, ".parquet": 2048}  # openpyxl needs ~50× an xlsx's size in memory
+MAX_FILE_MB = {".csv": 512, ".xlsx": 64, ".parquet": 2048}  # a full-height 10-column sheet is ~28 MB
 SEPARATORS = (",", ";", "\t")
 CELL_RULES = ("contract.invisible",)  # findings about single cells: the file is still read and checked
 
@@ -463,40 +464,51 @@ def _read_csv(path: Path, name: str, options: FileOptions, notes: list[Finding])
 
 
 def _read_xlsx(path: Path, name: str, options: FileOptions, notes: list[Finding]) -> pd.DataFrame:
-    """The chosen sheet, streamed once (openpyxl read-only): a full 1,048,576-row sheet in bounded memory.
+    """The chosen sheet, read once, in memory bounded by the cell limit.
 
-    The zip directory is checked before openpyxl opens the file (a small file whose XML inflates to
-    gigabytes is refused), then the sheet's XML is scanned once as bytes for what the streaming reader
-    does not give (merged header cells, formulas without a saved value), then its cells are read.
+    The zip directory is checked before any reader opens the file (a small file whose XML inflates to
+    gigabytes is refused); the sheet's XML is then scanned once as bytes for what a value reader does
+    not give (merged header cells, formulas without a saved value, the real number of cells); then
+    calamine (Rust) reads the cells' saved values. openpyxl's streaming mode, ``load_workbook(read_only=
+    True, data_only=True)``, needs 108 s just to iterate a full 1,048,576-row sheet here; calamine about
+    a third of that (bench/bench_excel.py).
     """
     sheets = xlsx_guard(path, name)
-    import openpyxl
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-        hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
+        book = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise _Refused(_error(name, f"tệp Excel bị hỏng hoặc không đọc được ({exc}); mở bằng Excel và lưu lại.",
+                              f"the workbook is damaged or unreadable ({exc}); open it in Excel and save it again.",
+                              rule="contract.excel")) from None
+    with book:
+        meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        titles = [m.name for m in meta]
+        visible = [m.name for m in meta if m.visible == SheetVisibleEnum.Visible]
         if options.sheet:
-            if options.sheet not in book.sheetnames:
+            if options.sheet not in titles:
                 raise _Refused(_error(
-                    name, f"không có trang tính '{options.sheet}'; các trang: {', '.join(book.sheetnames)}.",
-                    f"there is no sheet '{options.sheet}'; the sheets are: {', '.join(book.sheetnames)}.",
+                    name, f"không có trang tính '{options.sheet}'; các trang: {', '.join(titles)}.",
+                    f"there is no sheet '{options.sheet}'; the sheets are: {', '.join(titles)}.",
                     rule="contract.excel"))
-            ws = book[options.sheet]
+            title = options.sheet
         elif visible:
-            ws = visible[0]
+            title = visible[0]
         else:
             raise _Refused(_error(name, "tệp Excel không có trang tính nào đang hiện.",
                                   "the workbook has no visible sheet.", rule="contract.excel"))
-        if hidden or len(visible) > 1:
-            others = [t for t in book.sheetnames if t != ws.title]
+        if len(titles) > 1:
+            others = [t for t in titles if t != title]
             notes.append(Finding(
                 "info", "contract.excel",
-                f"chỉ đọc trang tính '{ws.title}'; bỏ qua: {', '.join(others)} (chọn trang khác bằng sheet trong {SETTINGS_FILE}).",
-                f"only the sheet '{ws.title}' is read; ignored: {', '.join(others)} (choose another with sheet in {SETTINGS_FILE}).",
+                f"chỉ đọc trang tính '{title}'; bỏ qua: {', '.join(others)} (chọn trang khác bằng sheet trong {SETTINGS_FILE}).",
+                f"only the sheet '{title}' is read; ignored: {', '.join(others)} (choose another with sheet in {SETTINGS_FILE}).",
                 file=name))
-        member = getattr(ws, "_worksheet_path", None)  # openpyxl's name of the sheet's part in the zip
+        member = _sheet_parts(path).get(title)
         scan = _scan_sheet(path, member) if member in sheets else _SheetScan()
+        if scan.cells > MAX_XLSX_CELLS:
+            raise _Refused(_too_many_cells(name, f"{scan.cells:,}"))
         merged = [r for r in scan.merged if r[1] == 1]
         if merged:
             ranges = ", ".join(ref for ref, _ in merged[:3])
@@ -505,9 +517,11 @@ def _read_xlsx(path: Path, name: str, options: FileOptions, notes: list[Finding]
                       "indicator, value…); hãy bỏ gộp ô.",
                 f"the header row has merged cells ({ranges}): each column needs its own header cell in row 1 "
                 "(unit_code, period, indicator, value…); unmerge them.", row=1, rule="contract.excel"))
-        frame = _stream_rows(ws, name, notes)
-    finally:
-        book.close()
+        sheet = book.get_sheet_by_name(title)
+        if sheet.total_height * sheet.total_width > MAX_XLSX_CELLS:
+            raise _Refused(_too_many_cells(name, f"{sheet.total_height:,} × {sheet.total_width:,}"))
+        start = sheet.start or (0, 0)
+        frame = _stream_rows(sheet.iter_rows(), start, name, notes)
     if scan.formulas_without_value:
         notes.append(Finding(
             "warning", "contract.excel",
@@ -518,22 +532,50 @@ def _read_xlsx(path: Path, name: str, options: FileOptions, notes: list[Finding]
     return frame
 
 
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet title → its part in the zip (``xl/worksheets/sheet1.xml``), from the workbook and its
+    relationships (two small parts, already bounded by :func:`xlsx_guard`)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as zf:
+        try:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ET.ParseError):
+            return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        target = targets.get(sheet.get(_REL), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+    return out
+
+
 _CHUNK_ROWS = 65_536  # rows converted to a compact (Arrow) text frame at a time: memory stays bounded
 
 
-def _stream_rows(ws, name: str, notes: list[Finding]) -> pd.DataFrame:
-    rows = ws.iter_rows(values_only=True)
+def _stream_rows(rows, start: tuple[int, int], name: str, notes: list[Finding]) -> pd.DataFrame:
+    """Rows of cell values (the first one the header) as text columns plus ``_row``, the row a person
+    sees; ``start`` is the (row, column) of the first cell, counted from 0 (the reader skips what is
+    empty above and left of it)."""
+    pad = [None] * start[1]
     first = next(rows, None)
-    if first is None or all(c in (None, "") for c in first):
-        raise _Refused(_error(name, "trang tính rỗng: cần một dòng tiêu đề và các dòng số liệu.",
-                              "the sheet is empty: it needs a header row and data rows."))
-    header = ["" if h is None else str(h) for h in first]
+    if first is None or all(c in (None, "") for c in first) or start[0] > 0:
+        raise _Refused(_error(name, "trang tính rỗng hoặc dòng 1 trống: cần dòng tiêu đề ở dòng 1 và các dòng số liệu "
+                                    "bên dưới.",
+                              "the sheet is empty or its row 1 is blank: it needs the header in row 1 and data rows "
+                              "below it."))
+    header = ["" if h is None else str(h) for h in pad + list(first)]
     while header and header[-1] == "":  # empty cells right of the last header
         header.pop()
     width = len(header)
     columns = [_header_name(h) for h in header]
     _check_headers(columns, name)
-    limit_cells = MAX_XLSX_CELLS
     chunks: list[pd.DataFrame] = []
     buf: list[list[str]] = [[] for _ in range(width)]
     numbers: list[int] = []
@@ -542,8 +584,8 @@ def _stream_rows(ws, name: str, notes: list[Finding]) -> pd.DataFrame:
     row_no = 1
     for r in rows:
         row_no += 1
-        if row_no * max(width, 1) > limit_cells:
-            raise _Refused(_too_many_cells(name, f"> {limit_cells:,}"))
+        if pad:
+            r = pad + list(r)
         if not any(c is not None and c != "" for c in r):
             continue
         if beyond is None and len(r) > width and any(c not in (None, "") for c in r[width:]):
@@ -584,6 +626,8 @@ def _cell_text(v, column: str, name: str, row: int, notes: list[Finding], dated:
         return ""
     if isinstance(v, str):
         return v
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        v = dt.datetime(v.year, v.month, v.day)
     if isinstance(v, dt.datetime):
         if column == "period" and v.day == 1 and v.hour == v.minute == v.second == 0:
             if dated is not None:
@@ -602,7 +646,7 @@ def _cell_text(v, column: str, name: str, row: int, notes: list[Finding], dated:
     return str(v)
 
 
-# Limits checked in the zip directory before openpyxl opens a workbook (see xlsx_guard).
+# Limits checked in the zip directory before any reader opens a workbook (see xlsx_guard).
 MAX_XLSX_CELLS = 1_048_576 * 16  # a full-height sheet of 16 columns; the 10 observation columns need 10
 MAX_XLSX_INFLATED_MB = 1024  # all parts together, uncompressed (a full 10-column sheet is ~330 MB)
 MAX_XLSX_RATIO = 100  # uncompressed / compressed of one part; real sheets are 5–20×, a zip bomb 1,000×
@@ -624,7 +668,7 @@ def xlsx_guard(path: Path, name: str) -> set[str]:
     :data:`MAX_XLSX_INFLATED_MB`; a large part compressed more than :data:`MAX_XLSX_RATIO` times (a zip
     bomb: a few MB that inflate to gigabytes); a sheet whose declared dimension exceeds
     :data:`MAX_XLSX_CELLS`. Python's zipfile never inflates a part beyond its declared size, so the
-    directory's sizes bound what openpyxl can be made to read.
+    directory's sizes bound what a reader can be made to inflate.
     """
     def refuse(vi: str, en: str) -> _Refused:
         return _Refused(_error(name, vi, en, rule="contract.size"))
@@ -679,6 +723,7 @@ def _column_number(letters: str) -> int:
 class _SheetScan:
     merged: list[tuple[str, int]] = field(default_factory=list)  # (range, first row)
     formulas_without_value: bool = False
+    cells: int = 0  # <c> elements: the sheet's real size, whatever its dimension says
 
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}(\d+)(?::[A-Z]{1,3}\d+)?)\"")
@@ -687,8 +732,8 @@ _NO_VALUE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:</(?:\w+:)
 
 
 def _scan_sheet(path: Path, member: str) -> _SheetScan:
-    """One pass over the sheet's XML as bytes (about 0.7 s for a full 330 MB sheet): merged cells and
-    formulas without a saved value, which openpyxl's streaming reader does not give."""
+    """One pass over the sheet's XML as bytes (about 0.7 s for a full 330 MB sheet): merged cells,
+    formulas without a saved value and the number of cells, before the cells are read."""
     out = _SheetScan()
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
@@ -697,6 +742,7 @@ def _scan_sheet(path: Path, member: str) -> _SheetScan:
             if not chunk:
                 break
             data = tail + chunk
+            out.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
             if not out.formulas_without_value and b"f" in data and (b"<f" in data or b":f" in data):
                 out.formulas_without_value = _NO_VALUE.search(data) is not None
             if b"mergeCell" in data:
