@@ -265,3 +265,12 @@ def test_invisible_characters_are_written_out():
 
 def test_the_embedded_data_has_none_of_these_problems():
     assert not [f for f in load_dataset(default_data_dir()).findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize("module", ["wardlib.tables", "wardlib.units", "wardlib.paths"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
