@@ -234,7 +234,7 @@ def _implausible(obs: pd.DataFrame, periods: pd.DataFrame, catalog: Catalog,
                 "warning", "contract.future", f"kỳ {r['period']} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): kiểm tra năm.",
                 f"the period {r['period']} has not begun yet (today is {today:%Y-%m-%d}): check the year.",
                 file=r["file"], row=int(r["row"]), column="period", period=r["period"]))
-    kind = obs["indicator"].map(catalog.table["kind"]).astype("string").fillna("")
+    kind = _per_value(obs["indicator"], lambda u: u.map(catalog.table["kind"]).astype("string").fillna(""))
     negative = kind.isin(["count", "amount"]) & obs["target_value"].lt(0)
     for _, r in obs[negative.to_numpy(dtype=bool)].head(MAX_FINDINGS_PER_RULE).iterrows():
         out.append(Finding(
