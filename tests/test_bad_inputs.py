@@ -42,7 +42,12 @@ def test_the_corpus_covers_the_issue():
                    "not_available_and_dash", "negative_and_impossible", "bad_targets_and_periods", "utf8_bom",
                    "utf16_excel_unicode_text", "windows_1258", "semicolons", "excel_merged_header",
                    "excel_formula_without_value", "excel_dates_hidden_sheets_numbers", "empty_file", "too_large",
-                   "unit_code_path", "html_in_text", "formula_in_cells"):
+                   "unit_code_path", "html_in_text", "formula_in_cells",
+                   # issue 18, hostile ground
+                   "duplicate_header", "full_width_digits", "invisible_in_code", "trailing_comma", "cr_line_ends",
+                   "toml_with_bom", "xlsx_named_csv", "max_file_mb_bool", "files_not_a_table", "unknown_files_entry",
+                   "reserved_code_index", "reserved_code_overview", "windows_device_code", "unit_own_parent",
+                   "unit_parent_cycle", "rate_own_numerator", "crosswalk_not_reform", "future_period_negative_target"):
         assert needed in CASES, needed
 
 

@@ -165,6 +165,9 @@ def build_catalog(raw: RawTable, sections: RawTable | None) -> Catalog | None:
     for i in out.index[half]:
         err(i, "denominator", "tỷ lệ cần cả 'numerator' và 'denominator'.",
             "a rate needs both 'numerator' and 'denominator'.")
+    for col in ("numerator", "denominator"):  # the rate would be computed from itself: its line vanishes
+        for i in out.index[out[col].ne("") & out[col].eq(out["code"])]:
+            err(i, col, f"tỷ lệ không thể lấy chính nó làm '{col}'.", f"a rate cannot be its own {col}.")
     is_rate = out["numerator"].ne("") & out["denominator"].ne("")
     out.loc[is_rate & out["factor"].isna(), "factor"] = 100.0
     for i in out.index[_in_cycle(out)]:

@@ -117,6 +117,8 @@ def _validate(args) -> int:
     from wardlib.periods import Period, PeriodError
 
     data_dir = args.data or default_data_dir()
+    if _output_in_data({"--csv": args.csv, "--docs": args.docs}, data_dir, args.lang):
+        return EXIT_INPUT
     try:
         period = str(Period.parse(args.period)) if args.period else None
         # One pass: rows breaking the contract are set aside and every layer runs on the rest.
@@ -128,10 +130,17 @@ def _validate(args) -> int:
     except WardlibError as exc:
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:
+        print(_os_message(exc, data_dir, args.lang), file=sys.stderr)
+        return EXIT_INPUT
     unreadable = any(f.rule in UNREADABLE and f.severity == "error" for f in findings)
     errors = sum(f.severity == "error" for f in findings)
     if args.csv:
-        quality.write_findings_csv(findings, args.csv, args.lang)
+        try:
+            quality.write_findings_csv(findings, args.csv, args.lang)
+        except OSError as exc:
+            print(_os_message(exc, args.csv, args.lang), file=sys.stderr)
+            return EXIT_INPUT
     if args.json:
         print(json.dumps([f.as_dict(args.lang) for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -160,10 +169,14 @@ def _refusal(exc: ContractError, args) -> list[Finding]:
 def _run(args) -> int:
     from wardlib.batch import Progress
     from wardlib.kernels import DEFAULT_RECYCLE
-    from wardlib.paths import PACKAGE_DIR
+    from wardlib.lock import LockedError
+    from wardlib.paths import PACKAGE_DIR, default_data_dir
     from wardlib.runner import run
 
     out = args.out or (PACKAGE_DIR.parent / "reports")
+    if _output_in_data({"--out": out}, args.data or default_data_dir(), args.lang):
+        return EXIT_INPUT
+    leftovers = _Leftovers(out)
     bar: list[Progress] = []
 
     def progress(result, i, n):
@@ -181,6 +194,7 @@ def _run(args) -> int:
                       recycle=args.recycle or DEFAULT_RECYCLE, force=args.force)
     except ContractError as exc:
         _close(bar)
+        leftovers.remove()
         findings = _refusal(exc, args)
         _print_findings(findings, args.lang)
         errors = sum(f.severity == "error" for f in findings)
@@ -194,7 +208,14 @@ def _run(args) -> int:
         return EXIT_INPUT
     except WardlibError as exc:
         _close(bar)
+        if not isinstance(exc, LockedError):  # the other run's cache is not ours to remove
+            leftovers.remove()
         print(f"wardlib: {_message(exc, args.lang)}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # a read-only or full output folder, a path that is a file: a message, not a traceback
+        _close(bar)
+        leftovers.remove()
+        print(_os_message(exc, out, args.lang), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         _close(bar)
@@ -216,6 +237,57 @@ def _run(args) -> int:
     if len(summary.failed) > 20:
         print(f"  … {len(summary.failed) - 20} more in {summary.out_dir / 'manifest.json'}", file=sys.stderr)
     return EXIT_FINDINGS if summary.failed or pages else EXIT_OK
+
+
+def _output_in_data(outputs: dict, data_dir: Path, lang: str) -> bool:
+    """Print why and return True when an output path lies inside the dataset folder."""
+    from wardlib.paths import refuse_output_in_data
+
+    refused = refuse_output_in_data(outputs, data_dir)
+    if refused:
+        print(f"wardlib: {refused[1] if lang == 'vi' else refused[0]}", file=sys.stderr)
+    return refused is not None
+
+
+def _os_message(exc: OSError, fallback: Path, lang: str) -> str:
+    """An operating-system error as one line naming the path and what to do."""
+    import errno
+
+    path = exc.filename or fallback
+    what = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        hint = ("the disk is full: free some space or choose another output folder",
+                "ổ đĩa đã đầy: giải phóng dung lượng hoặc chọn thư mục kết quả khác")
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = ("the folder cannot be written (read-only or not yours): choose another output folder",
+                "không ghi được vào thư mục (chỉ đọc hoặc không có quyền): hãy chọn thư mục kết quả khác")
+    else:
+        hint = ("check the path, or choose another output folder", "kiểm tra đường dẫn, hoặc chọn thư mục kết quả khác")
+    if lang == "vi":
+        return f"wardlib: không dùng được {path} ({what}): {hint[1]}."
+    return f"wardlib: cannot use {path} ({what}): {hint[0]}."
+
+
+class _Leftovers:
+    """What a refused run must not leave behind: the dataset cache it created (``OUT/.wardlib-cache``),
+    and the output folder itself when the run created it."""
+
+    def __init__(self, out: Path):
+        from wardlib.runner import CACHE_DIR
+
+        self.out, self.cache = Path(out), Path(out) / CACHE_DIR
+        self.had_out, self.had_cache = self.out.exists(), self.cache.exists()
+
+    def remove(self) -> None:
+        import shutil
+
+        if not self.had_cache and self.cache.is_dir() and not self.cache.is_symlink():
+            shutil.rmtree(self.cache, ignore_errors=True)
+        if not self.had_out:
+            try:
+                self.out.rmdir()  # only if empty: never anything else the run wrote
+            except OSError:
+                pass
 
 
 def _close(bar) -> None:

@@ -61,6 +61,21 @@ def build_crosswalk(raw: RawTable | None, units: pd.DataFrame) -> pd.DataFrame:
                 "error", "contract.crosswalk", f"mã '{out.at[i, col]}' không có trong units.csv.",
                 f"code '{out.at[i, col]}' is not a unit of units.csv.", file=raw.file,
                 row=int(f.at[i, "_row"]), column=col, unit_code=out.at[i, col] or None))
+    # A link must join a unit that ended on 30 June 2025 to one that began on 1 July 2025: any other
+    # pair would silently drop (or mis-date) the new unit's rebuilt history.
+    began = set(units.loc[units["valid_from"] == adminunits.REFORM_DATE, "code"])
+    ended = set(units.loc[units["valid_to"] == adminunits.REFORM_DATE - pd.Timedelta(days=1), "code"])
+    for col, ok, vi, en in (
+            ("new_code", began, "không có phiên bản bắt đầu hiệu lực ngày 01/07/2025 trong units.csv (valid_from = 2025-07-01)",
+             "has no version in units.csv that began on 1 July 2025 (valid_from = 2025-07-01)"),
+            ("old_code", ended, "không có phiên bản kết thúc ngày 30/06/2025 trong units.csv (valid_to = 2025-06-30)",
+             "has no version in units.csv that ended on 30 June 2025 (valid_to = 2025-06-30)")):
+        for i in out.index[~bad & out[col].isin(codes) & ~out[col].isin(ok)]:
+            bad[i] = True
+            raw.findings.append(Finding(
+                "error", "contract.crosswalk", f"đơn vị '{out.at[i, col]}' ở cột {col} {vi}: sửa mã hoặc ngày hiệu lực.",
+                f"unit '{out.at[i, col]}' in column {col} {en}: correct the code or its validity dates.",
+                file=raw.file, row=int(f.at[i, "_row"]), column=col, unit_code=out.at[i, col] or None))
     out["whole"] = flag.isin(_TRUE)
     return out[~bad][COLUMNS].drop_duplicates().reset_index(drop=True)
 

@@ -49,7 +49,8 @@ def number(x: float | None, decimals: int = 0, lang: str = "vi") -> str:
         return MISSING
     _locale(lang)  # an unknown language is an error, not English
     group, dot = _SYMBOLS[lang]
-    text = format(Decimal(repr(round(float(x), decimals))), f",.{decimals}f")  # the shortest repr, as Babel
+    # + 0.0 turns -0.0 (and a -0.04 rounded to -0.0) into 0.0: a page never shows "-0"
+    text = format(Decimal(repr(round(float(x), decimals) + 0.0)), f",.{decimals}f")  # the shortest repr, as Babel
     return text.replace(",", "\0").replace(".", dot).replace("\0", group)
 
 

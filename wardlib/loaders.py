@@ -264,6 +264,32 @@ def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
         lambda r: f"the stated percentage {r['reported_pct']:g}% is negative; check the figure.")
 
 
+def _implausible(obs: pd.DataFrame, periods: pd.DataFrame, catalog: Catalog,
+                 today: pd.Timestamp | None = None) -> list[Finding]:
+    """Warnings for what is possible but probably a slip: a period that has not begun yet (one per file
+    and period), a negative target for a count or an amount (one per row, 50 at most)."""
+    out: list[Finding] = []
+    today = today if today is not None else pd.Timestamp.today().normalize()
+    future = set(periods.index[periods["start"] > today])
+    if future:
+        seen = obs[obs["period"].isin(list(future))].drop_duplicates(["file", "period"])
+        for _, r in seen.head(MAX_FINDINGS_PER_RULE).iterrows():
+            out.append(Finding(
+                "warning", "contract.future", f"kỳ {r['period']} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): kiểm tra năm.",
+                f"the period {r['period']} has not begun yet (today is {today:%Y-%m-%d}): check the year.",
+                file=r["file"], row=int(r["row"]), column="period", period=r["period"]))
+    kind = _per_value(obs["indicator"], lambda u: u.map(catalog.table["kind"]).astype("string").fillna(""))
+    negative = kind.isin(["count", "amount"]) & obs["target_value"].lt(0)
+    for _, r in obs[negative.to_numpy(dtype=bool)].head(MAX_FINDINGS_PER_RULE).iterrows():
+        out.append(Finding(
+            "warning", "contract.negative", f"chỉ tiêu kế hoạch {r['target_value']:.15g} là số âm, trong khi số đếm và số "
+            "tiền không thể âm: kiểm tra dấu trừ.",
+            f"the target {r['target_value']:.15g} is negative, but counts and amounts cannot be: check the minus sign.",
+            file=r["file"], row=int(r["row"]), column="target", unit_code=r["unit_code"] or None,
+            period=r["period"] or None, indicator=r["indicator"] or None))
+    return out
+
+
 def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
                         findings: list[Finding]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The typed rows that pass the contract, the periods they cover and how many rows were set aside."""
@@ -352,6 +378,7 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     add(targets["bad"], "contract.target", "target",
         lambda r: TargetError(r["target"]).message_vi, lambda r: str(TargetError(r["target"])))
     obs["target_op"], obs["target_value"], obs["target"] = targets["op"], targets["value"], targets["text"]
+    findings.extend(_implausible(obs, pt, catalog))
 
     key_codes = pd.DataFrame({k: pd.factorize(obs[k])[0] for k in KEY}, index=obs.index)  # integers: faster
     dup = key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)

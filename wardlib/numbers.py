@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from wardlib.findings import Finding
+from wardlib.tables import INVISIBLE, invisible_names, shown
 
 # Vietnamese thousands dots (5.137.820.843) or a decimal comma (55,4), perhaps with a % sign.
 _VI_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+|\d+)\s*%?$")
@@ -73,8 +74,16 @@ def parse_numbers(
     return values.where(~bad), found
 
 
+# Full-width forms (U+FF01–U+FF5E: "２４", "５５，４％") that East Asian input methods type: the ASCII
+# character they stand for. Only this block: NFKC would also turn a footnote "¹" into a digit.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _parse_text(text: pd.Series, vi: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Values, not-a-number flags and "N/A" flags of stripped texts (``vi``: Vietnamese writing per text)."""
+    wide = text.str.contains("[\uff01-\uff5e\u3000]", regex=True).fillna(False)
+    if wide.any():
+        text = text.where(~wide, text.str.translate(_FULL_WIDTH).str.strip())
     lowered = text.str.lower()
     na = lowered.isin(NOT_AVAILABLE).fillna(False)
     is_blank = text.isna() | text.eq("") | na
@@ -127,10 +136,14 @@ def _findings(text, bad, file, column, rows, context, rule) -> list[Finding]:
             hint_vi = "hãy ghi một số (dấu chấm thập phân, không dấu phân cách nghìn) hoặc để trống"
             hint_en = "write a number (dot for decimals, no thousands separators) or leave the cell empty"
         ctx = context.loc[i] if context is not None else {}
+        if isinstance(raw, str) and INVISIBLE.search(raw):
+            names_vi, names_en = invisible_names(raw)
+            hint_vi = f"ô có ký tự vô hình ({names_vi}): hãy xóa nó"
+            hint_en = f"the cell holds an invisible character ({names_en}): delete it"
         out.append(Finding(
             "error", rule,
-            f"'{raw}' không phải là số: {hint_vi}.",
-            f"'{raw}' is not a number: {hint_en}.",
+            f"{shown(raw)} không phải là số: {hint_vi}.",
+            f"{shown(raw)} is not a number: {hint_en}.",
             file=file if isinstance(file, str) else str(file.loc[i]), row=int(rows.loc[i]), column=column,
             unit_code=_opt(ctx, "unit_code"), period=_opt(ctx, "period"), indicator=_opt(ctx, "indicator"),
         ))

@@ -31,3 +31,28 @@ def default_data_dir() -> Path:
 def notebooks_dir() -> Path:
     """The report notebooks (jupytext ``.py`` sources)."""
     return _project_dir("notebooks")
+
+
+def inside(path: str | Path, folder: str | Path) -> bool:
+    """Whether ``path`` (which need not exist yet) is ``folder`` or lies under it, links resolved.
+
+    >>> inside("/data/obs/../findings.csv", "/data"), inside("/data-2/x", "/data")
+    (True, False)
+    """
+    return Path(path).expanduser().resolve().is_relative_to(Path(folder).expanduser().resolve())
+
+
+def refuse_output_in_data(outputs: dict[str, str | Path | None], data_dir: str | Path) -> tuple[str, str] | None:
+    """A message (English, Vietnamese) if an output path lies inside the dataset folder, else ``None``.
+
+    ``outputs`` maps option names (``--out``, ``--csv``) to their paths. Writing there could overwrite an
+    input file, and the next run would read its own outputs as data (every row twice).
+    """
+    for option, path in outputs.items():
+        if path is not None and inside(path, data_dir):
+            return (f"{option} {path} is inside the dataset folder {data_dir}: wardlib never writes there (it could "
+                    "overwrite an input file, and the next run would read its outputs as data); choose a folder "
+                    "outside it.",
+                    f"{option} {path} nằm trong thư mục dữ liệu {data_dir}: wardlib không bao giờ ghi vào đó (có thể ghi "
+                    "đè tệp đầu vào, và lần chạy sau sẽ đọc kết quả như số liệu); hãy chọn thư mục bên ngoài.")
+    return None

@@ -12,8 +12,9 @@ and refused with a message saying what to change when it is not:
   decode to *something*;
 - the separator is found from the header: comma, semicolon (Excel with
   Vietnamese regional settings) or tab;
-- Excel: the first visible sheet (or the one ``sheet`` names), formulas by
-  the value Excel saved with them, dates in the period column written back
+- Excel: checked from its zip directory before it is opened (a zip bomb is
+  refused), then read once; the first visible sheet (or the one ``sheet``
+  names), formulas by the value Excel saved with them, dates in the period column written back
   as ``YYYY-MM`` when Excel turned a typed ``2024-06`` into 1 June 2024;
   merged header cells and hidden sheets are named in the message;
 - a file above the size limit is refused before it is read (no out-of-memory
@@ -36,10 +37,16 @@ import csv
 import datetime as dt
 import difflib
 import io
+import itertools
+import json
+import re
 import tomllib
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wardlib.findings import Finding
@@ -47,8 +54,9 @@ from wardlib.findings import Finding
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 SETTINGS_FILE = "dataset.toml"
 LOCALES = ("", "vi")
-MAX_FILE_MB = {".csv": 512, ".xlsx": 64, ".parquet": 2048}  # openpyxl needs ~50× an xlsx's size in memory
+MAX_FILE_MB = {".csv": 512, ".xlsx": 64, ".parquet": 2048}  # a full-height 10-column sheet is ~28 MB
 SEPARATORS = (",", ";", "\t")
+CELL_RULES = ("contract.invisible",)  # findings about single cells: the file is still read and checked
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def read_settings(root: Path) -> Settings:
         return Settings()
     out = Settings()
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad writes a BOM: TOML forbids it
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         out.findings.append(_error(SETTINGS_FILE, f"không đọc được {SETTINGS_FILE}: {exc}.",
                                    f"cannot read {SETTINGS_FILE}: {exc}.", rule="contract.settings"))
@@ -107,7 +115,12 @@ def read_settings(root: Path) -> Settings:
                 out.findings.append(_error(SETTINGS_FILE, f"bảng mã '{value}' không tồn tại (ví dụ: utf-8, cp1258).",
                                            f"'{value}' is not a text encoding (e.g. utf-8, cp1258).",
                                            rule="contract.settings"))
-            elif key == "max_file_mb" and not (isinstance(value, (int, float)) and value > 0):
+            elif key in ("locale", "encoding", "sheet") and not isinstance(value, str):
+                out.findings.append(_error(SETTINGS_FILE, f"'{where}.{key}' phải là một chuỗi trong ngoặc kép.",
+                                           f"'{where}.{key}' must be a quoted string.", rule="contract.settings"))
+            # bool is an int in Python: `max_file_mb = true` must not be read as 1 MB
+            elif key == "max_file_mb" and not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                               and value > 0):
                 out.findings.append(_error(SETTINGS_FILE, f"'{where}.max_file_mb' phải là số dương.",
                                            f"'{where}.max_file_mb' must be a positive number.",
                                            rule="contract.settings"))
@@ -116,8 +129,21 @@ def read_settings(root: Path) -> Settings:
         return FileOptions(**{**base.__dict__, **values})
 
     out.defaults = options(doc.get("defaults", {}), "defaults", FileOptions())
-    for name, table in (doc.get("files") or {}).items():
+    files = doc.get("files") or {}
+    if not isinstance(files, dict):
+        out.findings.append(_error(
+            SETTINGS_FILE, "'files' phải là các bảng [files.\"observations/ten-tep.csv\"], không phải một giá trị.",
+            "'files' must be tables like [files.\"observations/name.csv\"], not a value.", rule="contract.settings"))
+        files = {}
+    for name, table in files.items():
         out.files[name] = options(table, f"files.{name}", out.defaults)
+        if not (root / name).is_file():  # a typo here would silently drop the file's settings
+            out.findings.append(Finding(
+                "warning", "contract.settings",
+                f"[files.\"{name}\"] trong {SETTINGS_FILE} chỉ đến một tệp không tồn tại; cài đặt này không được dùng "
+                "(tên tệp tính từ thư mục dữ liệu, ví dụ observations/bao-cao.csv).",
+                f"[files.\"{name}\"] in {SETTINGS_FILE} names a file that does not exist; its settings are not used "
+                "(names are relative to the dataset folder, e.g. observations/report.csv).", file=SETTINGS_FILE))
     return out
 
 
@@ -138,7 +164,9 @@ class RawTable:
 
     @property
     def ok(self) -> bool:
-        return not any(f.severity == "error" for f in self.findings)
+        """Whether the file can be checked row by row: no error about the file as a whole (an error about
+        one cell, such as an invisible character, leaves the rest of the file to be checked)."""
+        return not any(f.severity == "error" and f.rule not in CELL_RULES for f in self.findings)
 
 
 def _error(file: str, vi: str, en: str, rule: str = "contract.file", **loc) -> Finding:
@@ -159,6 +187,7 @@ def read_table(path: Path, root: Path, options: FileOptions | None = None) -> Ra
     suffix = path.suffix.lower()
     notes: list[Finding] = []
     try:
+        _inside(path, root, name)
         if suffix not in SUFFIXES:
             raise _Refused(_error(name, f"định dạng tệp '{suffix}' không được hỗ trợ: dùng .csv, .xlsx hoặc .parquet.",
                                   f"file type '{suffix}' is not supported: use .csv, .xlsx or .parquet."))
@@ -175,11 +204,12 @@ def read_table(path: Path, root: Path, options: FileOptions | None = None) -> Ra
             raise _Refused(_error(name, "tệp rỗng: cần một dòng tiêu đề và các dòng số liệu.",
                                   "the file is empty: it needs a header row and data rows."))
         if suffix == ".csv":
-            frame, first_row = _read_csv(path, name, options, notes), 2
+            frame = _read_csv(path, name, options, notes)
         elif suffix == ".xlsx":
-            frame, first_row = _read_xlsx(path, name, options, notes), 2
+            frame = _read_xlsx(path, name, options, notes)
         else:
-            frame, first_row = pd.read_parquet(path), 1
+            frame = _parquet_cells(pd.read_parquet(path))
+            frame["_row"] = range(1, len(frame) + 1)
     except _Refused as refused:
         return RawTable(name, pd.DataFrame(), refused.findings, options)
     except pd.errors.EmptyDataError:
@@ -198,13 +228,173 @@ def read_table(path: Path, root: Path, options: FileOptions | None = None) -> Ra
         return RawTable(name, pd.DataFrame(), [_error(
             name, f"không đọc được tệp ({type(exc).__name__}: {exc}).",
             f"cannot read the file ({type(exc).__name__}: {exc}).")], options)
-    frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
+    frame = frame.rename(columns=lambda c: c if c == "_row" else _header_name(c))
     frame = frame.reset_index(drop=True)
-    frame["_row"] = range(first_row, first_row + len(frame))
+    try:
+        _check_headers([c for c in frame.columns if c != "_row"], name)
+    except _Refused as refused:
+        return RawTable(name, pd.DataFrame(), refused.findings, options)
+    frame = _clean_text(frame, name, notes)
     if frame.empty:
         notes.append(Finding("warning", "contract.file", "tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.",
                              "the file has a header row but no data rows.", file=name))
     return RawTable(name, frame, notes, options)
+
+
+def _header_name(c: object) -> str:
+    return unicodedata.normalize("NFC", str(c)).strip().lstrip("\ufeff").strip().lower()
+
+
+def _inside(path: Path, root: Path, name: str) -> None:
+    """Refuse a file that is a link (or under a linked folder) leading out of the dataset folder.
+
+    Anyone who can write to a shared dataset folder could otherwise make wardlib read, and show
+    the header of, any file the person running it can read.
+    """
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise _Refused(_error(
+            name, "tệp là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu: wardlib không đọc nó; hãy chép tệp "
+                  "vào thư mục dữ liệu thay cho liên kết.",
+            "the file is a link (symlink) to a place outside the dataset folder: wardlib does not read it; copy "
+            "the file into the dataset folder instead of linking it.", rule="contract.file"))
+
+
+def _check_headers(columns: list[str], name: str) -> None:
+    """Two columns with the same header: pandas would rename one ``value.1`` and its cells would be lost."""
+    seen: dict[str, int] = {}
+    for i, c in enumerate(columns):
+        if c == "" or c.startswith("unnamed: "):
+            continue
+        if c in seen:
+            a, b = seen[c], i
+            raise _Refused(_error(
+                name, f"hai cột cùng tên '{c}': cột {a + 1} ({_letter(a)}) và cột {b + 1} ({_letter(b)}); mỗi tên cột "
+                      "chỉ được dùng một lần: xóa hoặc đổi tên một trong hai.",
+                f"two columns are both named '{c}': column {a + 1} ({_letter(a)}) and column {b + 1} ({_letter(b)}); "
+                "each header may appear once: delete or rename one of them.", row=1, column=c, rule="contract.column"))
+        seen[c] = i
+
+
+def _letter(i: int) -> str:
+    """Spreadsheet column letter of the 0-based column ``i`` (0 → A, 26 → AA)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# Characters a person cannot see in a message or a spreadsheet cell: zero-width and direction marks,
+# the BOM (U+FEFF) when it is not at the start of a file, soft hyphens, control characters.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE_NAMES = {"\u200b": ("dấu cách rộng 0", "zero-width space"), "\ufeff": ("dấu BOM", "byte order mark (BOM)"),
+                    "\u00ad": ("gạch nối mềm", "soft hyphen"), "\u200c": ("ký tự không nối rộng 0", "zero-width non-joiner"),
+                    "\u200d": ("ký tự nối rộng 0", "zero-width joiner"), "\u2060": ("ký tự nối từ", "word joiner")}
+FREE_TEXT = ("note", "status", "source", "name", "name_vi", "name_en", "title_vi", "title_en", "unit")
+
+
+def shown(text: object) -> str:
+    """``text`` quoted for a message, with invisible characters written out: ``'29872\\u200b'``.
+
+    >>> shown("29872\\u200b")
+    "'29872\\\\u200b'"
+    """
+    return "'" + INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text)) + "'"
+
+
+def invisible_names(text: str) -> tuple[str, str]:
+    """The invisible characters of ``text`` by name (Vietnamese, English), e.g. ``U+200B zero-width space``."""
+    chars = list(dict.fromkeys(INVISIBLE.findall(text)))
+    vi = ", ".join(f"U+{ord(c):04X} {_INVISIBLE_NAMES.get(c, ('ký tự điều khiển', ''))[0]}" for c in chars)
+    en = ", ".join(f"U+{ord(c):04X} {_INVISIBLE_NAMES.get(c, ('', unicodedata.name(c, 'control character').lower()))[1]}"
+                   for c in chars)
+    return vi, en
+
+
+MAX_TEXT_FINDINGS = 50
+
+
+def _clean_text(frame: pd.DataFrame, name: str, notes: list[Finding]) -> pd.DataFrame:
+    """Text cells in NFC (an NFD "Phường" from a Mac looks the same and compares unequal); cells holding
+    invisible characters are named, escaped — an error where they would break a code or a number,
+    a warning in free text.
+
+    Each distinct text is looked at once: a column of a million cells holds a few thousand texts.
+    """
+    found = 0
+    for col in frame.columns:
+        if col == "_row" or not (pd.api.types.is_string_dtype(frame[col]) or frame[col].dtype == object):
+            continue
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        if not len(uniques):
+            continue
+        texts = [u if isinstance(u, str) else None for u in uniques]
+        fixed = [unicodedata.normalize("NFC", t) if t is not None and not t.isascii() else t for t in texts]
+        if fixed != texts:
+            values = np.asarray(fixed, dtype=object)[codes]
+            values[codes < 0] = None
+            frame[col] = pd.Series(values, index=frame.index, dtype=frame[col].dtype
+                                   if pd.api.types.is_string_dtype(frame[col]) else object)
+        for k, t in enumerate(fixed):
+            if t is None or not INVISIBLE.search(t):
+                continue
+            found += 1
+            if found > MAX_TEXT_FINDINGS:
+                continue
+            rows = frame["_row"].to_numpy()[codes == k]
+            where_vi = f" (cả ở {len(rows) - 1} dòng khác)" if len(rows) > 1 else ""
+            where_en = f" (and in {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+            vi_names, en_names = invisible_names(t)
+            free = col in FREE_TEXT
+            notes.append(Finding(
+                "warning" if free else "error", "contract.invisible",
+                f"ô {shown(t)} có ký tự vô hình ({vi_names}){where_vi}: "
+                + ("nó được giữ nguyên; nên xóa." if free else "mã hay số có ký tự này không khớp; hãy xóa nó."),
+                f"the cell {shown(t)} holds an invisible character ({en_names}){where_en}: "
+                + ("it is kept as is; better delete it." if free else "a code or number with it matches nothing; "
+                   "delete it."), file=name, row=int(rows[0]), column=col))
+    if found > MAX_TEXT_FINDINGS:
+        notes.append(Finding("error", "contract.invisible", f"còn {found - MAX_TEXT_FINDINGS} ô khác có ký tự vô hình.",
+                             f"{found - MAX_TEXT_FINDINGS} more cells hold invisible characters.", file=name))
+    return frame
+
+
+def _parquet_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """List- or dict-typed Parquet cells as the text a person reads (``a; b``), not a Python repr."""
+    for col in frame.columns:
+        if frame[col].dtype != object:
+            continue
+        sample = frame[col].dropna().head(100)
+        if not sample.map(lambda v: isinstance(v, (list, tuple, np.ndarray, dict))).any():
+            continue
+        frame[col] = frame[col].map(_cell_from_parquet)
+    return frame
+
+
+def _cell_from_parquet(v):
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return "; ".join("" if x is None else str(x) for x in v)
+    return v
+
+
+_MAGIC = {b"PK\x03\x04": ("sổ tính Excel .xlsx (tệp nén zip)", "an Excel .xlsx workbook (a zip file)", ".xlsx"),
+          b"\xd0\xcf\x11\xe0": ("sổ tính Excel 97-2003 .xls", "an Excel 97-2003 .xls workbook", ".xlsx"),
+          b"PAR1": ("tệp Parquet", "a Parquet file", ".parquet")}
+
+
+def _not_text(raw: bytes, name: str) -> None:
+    """A workbook or Parquet file saved under a .csv name: say what it is instead of guessing an encoding."""
+    for magic, (vi, en, suffix) in _MAGIC.items():
+        if raw.startswith(magic):
+            how_vi = (f"đổi đuôi tên tệp thành {suffix}" if magic != b"\xd0\xcf\x11\xe0"
+                      else "mở bằng Excel và lưu dạng .xlsx hoặc CSV UTF-8")
+            how_en = (f"rename it to {suffix}" if magic != b"\xd0\xcf\x11\xe0"
+                      else "open it in Excel and save it as .xlsx or CSV UTF-8")
+            raise _Refused(_error(name, f"tệp mang tên .csv nhưng thực ra là {vi}: {how_vi}.",
+                                  f"the file is named .csv but is {en}: {how_en}.", rule="contract.encoding"))
 
 
 def _decode(raw: bytes, name: str, options: FileOptions) -> str:
@@ -219,6 +409,7 @@ def _decode(raw: bytes, name: str, options: FileOptions) -> str:
                 rule="contract.encoding")) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16")
+    _not_text(raw, name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -236,83 +427,216 @@ def _read_csv(path: Path, name: str, options: FileOptions, notes: list[Finding])
     if "\x00" in text:
         raise _Refused(_error(name, "tệp có ký tự NUL: không phải tệp văn bản CSV.",
                               "the file contains NUL characters: it is not CSV text.", rule="contract.encoding"))
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {sep: next(csv.reader([header], delimiter=sep), []).__len__() for sep in SEPARATORS}
+    text = text.removeprefix("\ufeff")
+    if "\r" in text and "\n" not in text:  # classic Mac OS line ends: one line to every reader that splits on \n
+        text = text.replace("\r", "\n")
+        notes.append(Finding("info", "contract.file", "tệp dùng ký tự CR (kiểu Mac cũ) để xuống dòng; vẫn đọc được.",
+                             "the file ends its lines with CR only (old Mac style); it is read.", file=name))
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    counts = {sep: next(csv.reader([header_line], delimiter=sep), []).__len__() for sep in SEPARATORS}
     sep = max(SEPARATORS, key=lambda s: counts[s])
     if counts[sep] < 2:
         sep = ","
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                       skipinitialspace=False)
+    header = [_header_name(h) for h in next(csv.reader([header_line], delimiter=sep), [])]
+    _check_headers(header, name)
+    # A separator after the last field of every row (a program writing "a,b,c,"): pandas would take the
+    # first column as the index and shift every other one — hundreds of unrelated errors.
+    sample = [r for r in itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), 1, 201) if r]
+    trailing = bool(sample) and all(len(r) == len(header) + 1 and r[-1].strip() == "" for r in sample)
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                        skipinitialspace=False, **({"names": [*header, "_trailing"], "header": 0} if trailing else {}))
+    if trailing:
+        extra = frame["_trailing"].str.strip().ne("")
+        if extra.any():
+            row = int(extra.to_numpy().argmax()) + 2
+            raise _Refused(_error(
+                name, f"mỗi dòng có nhiều hơn dòng tiêu đề một ô, và dòng {row} có giá trị ở ô thừa đó: kiểm tra số cột.",
+                f"every row has one field more than the header, and row {row} has a value in it: check the columns.",
+                row=row, rule="contract.column"))
+        frame = frame.drop(columns="_trailing")
+        notes.append(Finding(
+            "warning", "contract.file",
+            f"mọi dòng số liệu kết thúc bằng một dấu '{sep}' thừa (một ô trống nhiều hơn dòng tiêu đề); ô trống đó bị bỏ qua.",
+            f"every data row ends with an extra '{sep}' (one empty field more than the header); that field is ignored.",
+            file=name))
+    frame["_row"] = range(2, 2 + len(frame))
+    return frame
 
 
 def _read_xlsx(path: Path, name: str, options: FileOptions, notes: list[Finding]) -> pd.DataFrame:
-    import openpyxl
+    """The chosen sheet, read once, in memory bounded by the cell limit.
 
-    book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    The zip directory is checked before any reader opens the file (a small file whose XML inflates to
+    gigabytes is refused); the sheet's XML is then scanned once as bytes for what a value reader does
+    not give (merged header cells, formulas without a saved value, the real number of cells); then
+    calamine (Rust) reads the cells' saved values. openpyxl's streaming mode, ``load_workbook(read_only=
+    True, data_only=True)``, needs 108 s just to iterate a full 1,048,576-row sheet here; calamine about
+    a third of that (bench/bench_excel.py).
+    """
+    sheets = xlsx_guard(path, name)
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
     try:
-        visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-        hidden = [ws.title for ws in book.worksheets if ws.sheet_state != "visible"]
+        book = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise _Refused(_error(name, f"tệp Excel bị hỏng hoặc không đọc được ({exc}); mở bằng Excel và lưu lại.",
+                              f"the workbook is damaged or unreadable ({exc}); open it in Excel and save it again.",
+                              rule="contract.excel")) from None
+    with book:
+        meta = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        titles = [m.name for m in meta]
+        visible = [m.name for m in meta if m.visible == SheetVisibleEnum.Visible]
         if options.sheet:
-            if options.sheet not in book.sheetnames:
+            if options.sheet not in titles:
                 raise _Refused(_error(
-                    name, f"không có trang tính '{options.sheet}'; các trang: {', '.join(book.sheetnames)}.",
-                    f"there is no sheet '{options.sheet}'; the sheets are: {', '.join(book.sheetnames)}.",
+                    name, f"không có trang tính '{options.sheet}'; các trang: {', '.join(titles)}.",
+                    f"there is no sheet '{options.sheet}'; the sheets are: {', '.join(titles)}.",
                     rule="contract.excel"))
-            ws = book[options.sheet]
+            title = options.sheet
         elif visible:
-            ws = visible[0]
+            title = visible[0]
         else:
             raise _Refused(_error(name, "tệp Excel không có trang tính nào đang hiện.",
                                   "the workbook has no visible sheet.", rule="contract.excel"))
-        if hidden or len(visible) > 1:
-            others = [t for t in book.sheetnames if t != ws.title]
+        if len(titles) > 1:
+            others = [t for t in titles if t != title]
             notes.append(Finding(
                 "info", "contract.excel",
-                f"chỉ đọc trang tính '{ws.title}'; bỏ qua: {', '.join(others)} (chọn trang khác bằng sheet trong {SETTINGS_FILE}).",
-                f"only the sheet '{ws.title}' is read; ignored: {', '.join(others)} (choose another with sheet in {SETTINGS_FILE}).",
+                f"chỉ đọc trang tính '{title}'; bỏ qua: {', '.join(others)} (chọn trang khác bằng sheet trong {SETTINGS_FILE}).",
+                f"only the sheet '{title}' is read; ignored: {', '.join(others)} (choose another with sheet in {SETTINGS_FILE}).",
                 file=name))
-        merged = [r for r in ws.merged_cells.ranges if r.min_row == 1]
+        member = _sheet_parts(path).get(title)
+        scan = _scan_sheet(path, member) if member in sheets else _SheetScan()
+        if scan.cells > MAX_XLSX_CELLS:
+            raise _Refused(_too_many_cells(name, f"{scan.cells:,}"))
+        merged = [r for r in scan.merged if r[1] == 1]
         if merged:
+            ranges = ", ".join(ref for ref, _ in merged[:3])
             raise _Refused(_error(
-                name, f"dòng tiêu đề có ô gộp ({', '.join(str(r) for r in merged[:3])}): mỗi cột cần một ô tiêu đề "
-                      "riêng ở dòng 1 (unit_code, period, indicator, value…); hãy bỏ gộp ô.",
-                f"the header row has merged cells ({', '.join(str(r) for r in merged[:3])}): each column needs its "
-                "own header cell in row 1 (unit_code, period, indicator, value…); unmerge them.",
-                row=1, rule="contract.excel"))
-        rows = list(ws.iter_rows(values_only=True))
-    finally:
-        book.close()
-    if not rows:
-        raise _Refused(_error(name, "trang tính rỗng: cần một dòng tiêu đề và các dòng số liệu.",
-                              "the sheet is empty: it needs a header row and data rows."))
-    header = ["" if h is None else str(h) for h in rows[0]]
-    width = max(len(header), 1)
-    body = [list(r) + [None] * (width - len(r)) for r in rows[1:] if any(c not in (None, "") for c in r)]
-    columns = [h.strip().lower() for h in header]
-    out = []
-    for i, r in enumerate(body, start=2):
-        out.append([_cell_text(v, columns[j] if j < len(columns) else "", name, i, notes)
-                    for j, v in enumerate(r[:width])])
-    if _formulas_without_values(path):
+                name, f"dòng tiêu đề có ô gộp ({ranges}): mỗi cột cần một ô tiêu đề riêng ở dòng 1 (unit_code, period, "
+                      "indicator, value…); hãy bỏ gộp ô.",
+                f"the header row has merged cells ({ranges}): each column needs its own header cell in row 1 "
+                "(unit_code, period, indicator, value…); unmerge them.", row=1, rule="contract.excel"))
+        sheet = book.get_sheet_by_name(title)
+        if sheet.total_height * sheet.total_width > MAX_XLSX_CELLS:
+            raise _Refused(_too_many_cells(name, f"{sheet.total_height:,} × {sheet.total_width:,}"))
+        start = sheet.start or (0, 0)
+        frame = _stream_rows(sheet.iter_rows(), start, name, notes)
+    if scan.formulas_without_value:
         notes.append(Finding(
             "warning", "contract.excel",
             "tệp có công thức mà Excel chưa lưu giá trị (tệp tạo bằng chương trình khác): ô đó được đọc là trống; "
             "hãy mở và lưu lại bằng Excel.",
             "the file has formulas without a saved value (it was written by another program): those cells read as "
             "empty; open and save it in Excel.", file=name))
-    return pd.DataFrame(out, columns=header[:width])
+    return frame
 
 
-def _cell_text(v, column: str, name: str, row: int, notes: list[Finding]) -> str:
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet title → its part in the zip (``xl/worksheets/sheet1.xml``), from the workbook and its
+    relationships (two small parts, already bounded by :func:`xlsx_guard`)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as zf:
+        try:
+            book = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ET.ParseError):
+            return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        target = targets.get(sheet.get(_REL), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+    return out
+
+
+_CHUNK_ROWS = 65_536  # rows converted to a compact (Arrow) text frame at a time: memory stays bounded
+
+
+def _stream_rows(rows, start: tuple[int, int], name: str, notes: list[Finding]) -> pd.DataFrame:
+    """Rows of cell values (the first one the header) as text columns plus ``_row``, the row a person
+    sees; ``start`` is the (row, column) of the first cell, counted from 0 (the reader skips what is
+    empty above and left of it)."""
+    pad = [None] * start[1]
+    first = next(rows, None)
+    if first is None or all(c in (None, "") for c in first) or start[0] > 0:
+        raise _Refused(_error(name, "trang tính rỗng hoặc dòng 1 trống: cần dòng tiêu đề ở dòng 1 và các dòng số liệu "
+                                    "bên dưới.",
+                              "the sheet is empty or its row 1 is blank: it needs the header in row 1 and data rows "
+                              "below it."))
+    header = ["" if h is None else str(h) for h in pad + list(first)]
+    while header and header[-1] == "":  # empty cells right of the last header
+        header.pop()
+    width = len(header)
+    columns = [_header_name(h) for h in header]
+    _check_headers(columns, name)
+    chunks: list[pd.DataFrame] = []
+    buf: list[list[str]] = [[] for _ in range(width)]
+    numbers: list[int] = []
+    beyond: int | None = None
+    dated = [0]
+    row_no = 1
+    for r in rows:
+        row_no += 1
+        if pad:
+            r = pad + list(r)
+        if not any(c is not None and c != "" for c in r):
+            continue
+        if beyond is None and len(r) > width and any(c not in (None, "") for c in r[width:]):
+            beyond = row_no
+        for j in range(width):
+            v = r[j] if j < len(r) else None
+            buf[j].append(_cell_text(v, columns[j], name, row_no, notes, dated))
+        numbers.append(row_no)
+        if len(numbers) >= _CHUNK_ROWS:
+            chunks.append(_chunk(buf, numbers, header))
+            buf, numbers = [[] for _ in range(width)], []
+    if numbers or not chunks:
+        chunks.append(_chunk(buf, numbers, header))
+    if dated[0] > MAX_TEXT_FINDINGS:
+        notes.append(Finding("info", "contract.excel", f"còn {dated[0] - MAX_TEXT_FINDINGS} ô kỳ khác Excel đã đổi thành ngày.",
+                             f"{dated[0] - MAX_TEXT_FINDINGS} more period cells were turned into dates by Excel.",
+                             file=name))
+    if beyond is not None:
+        notes.append(Finding(
+            "warning", "contract.excel",
+            f"dòng {beyond} có giá trị ở bên phải cột tiêu đề cuối cùng ({_letter(width - 1)}); các ô không có tiêu đề "
+            "bị bỏ qua: thêm tiêu đề hoặc xóa chúng.",
+            f"row {beyond} has values right of the last header column ({_letter(width - 1)}); cells without a header "
+            "are ignored: give them a header or delete them.", file=name, row=beyond))
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+
+def _chunk(buf: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({i: pd.Series(col, dtype="str") for i, col in enumerate(buf)})
+    frame.columns = header
+    frame["_row"] = np.asarray(numbers, dtype="int64")
+    return frame
+
+
+def _cell_text(v, column: str, name: str, row: int, notes: list[Finding], dated: list[int] | None = None) -> str:
     """An Excel cell as the text the contract reads; dates only where their meaning is plain."""
     if v is None:
         return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        v = dt.datetime(v.year, v.month, v.day)
     if isinstance(v, dt.datetime):
         if column == "period" and v.day == 1 and v.hour == v.minute == v.second == 0:
-            notes.append(Finding(
-                "info", "contract.excel", f"Excel đã đổi kỳ '{v:%Y-%m}' thành ngày {v:%d/%m/%Y}; được đọc là {v:%Y-%m}.",
-                f"Excel turned the period '{v:%Y-%m}' into the date {v:%Y-%m-%d}; it is read as {v:%Y-%m}.",
-                file=name, row=row, column=column))
+            if dated is not None:
+                dated[0] += 1
+            if dated is None or dated[0] <= MAX_TEXT_FINDINGS:
+                notes.append(Finding(
+                    "info", "contract.excel", f"Excel đã đổi kỳ '{v:%Y-%m}' thành ngày {v:%d/%m/%Y}; được đọc là {v:%Y-%m}.",
+                    f"Excel turned the period '{v:%Y-%m}' into the date {v:%Y-%m-%d}; it is read as {v:%Y-%m}.",
+                    file=name, row=row, column=column))
             return f"{v:%Y-%m}"
         return v.isoformat(sep=" ") if (v.hour, v.minute, v.second) != (0, 0, 0) else f"{v:%Y-%m-%d}"
     if isinstance(v, bool):
@@ -322,22 +646,112 @@ def _cell_text(v, column: str, name: str, row: int, notes: list[Finding]) -> str
     return str(v)
 
 
-def _formulas_without_values(path: Path) -> bool:
-    """Whether the workbook has formula cells with no cached value."""
-    import openpyxl
+# Limits checked in the zip directory before any reader opens a workbook (see xlsx_guard).
+MAX_XLSX_CELLS = 1_048_576 * 16  # a full-height sheet of 16 columns; the 10 observation columns need 10
+MAX_XLSX_INFLATED_MB = 1024  # all parts together, uncompressed (a full 10-column sheet is ~330 MB)
+MAX_XLSX_RATIO = 100  # uncompressed / compressed of one part; real sheets are 5–20×, a zip bomb 1,000×
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
 
-    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+def _too_many_cells(name: str, cells: str) -> Finding:
+    return _error(
+        name, f"trang tính quá lớn ({cells} ô, giới hạn {MAX_XLSX_CELLS:,} ô: 1.048.576 dòng × 16 cột): hãy chia thành "
+              "nhiều tệp hoặc lưu dạng .parquet.",
+        f"the sheet is too large ({cells} cells, the limit is {MAX_XLSX_CELLS:,}: 1,048,576 rows × 16 columns): split it "
+        "into several files or save it as .parquet.", rule="contract.size")
+
+
+def xlsx_guard(path: Path, name: str) -> set[str]:
+    """Check a workbook's zip directory before anything decompresses it; return its worksheet parts.
+
+    Refused: a file that is not a zip; parts whose declared uncompressed sizes add up to more than
+    :data:`MAX_XLSX_INFLATED_MB`; a large part compressed more than :data:`MAX_XLSX_RATIO` times (a zip
+    bomb: a few MB that inflate to gigabytes); a sheet whose declared dimension exceeds
+    :data:`MAX_XLSX_CELLS`. Python's zipfile never inflates a part beyond its declared size, so the
+    directory's sizes bound what a reader can be made to inflate.
+    """
+    def refuse(vi: str, en: str) -> _Refused:
+        return _Refused(_error(name, vi, en, rule="contract.size"))
+
     try:
-        for ws_f, ws_v in zip(formulas.worksheets, values.worksheets):
-            for row_f, row_v in zip(ws_f.iter_rows(values_only=True), ws_v.iter_rows(values_only=True)):
-                for f, v in zip(row_f, row_v):
-                    if isinstance(f, str) and f.startswith("=") and v is None:
-                        return True
-        return False
-    finally:
-        formulas.close()
-        values.close()
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise _Refused(_error(name, "tệp mang đuôi .xlsx nhưng không phải sổ tính Excel (không phải tệp zip): "
+                                    "mở bằng Excel và lưu lại dạng .xlsx.",
+                              "the file is named .xlsx but is not an Excel workbook (not a zip file): open it in "
+                              "Excel and save it as .xlsx.", rule="contract.excel")) from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_XLSX_INFLATED_MB * 1024 * 1024:
+            raise refuse(
+                f"sổ tính giải nén ra {total / 1024 ** 2:,.0f} MB (giới hạn {MAX_XLSX_INFLATED_MB:,} MB): có thể là "
+                "tệp độc hại (zip bomb) hoặc quá lớn; hãy chia thành nhiều tệp hoặc lưu dạng .parquet.",
+                f"the workbook inflates to {total / 1024 ** 2:,.0f} MB (the limit is {MAX_XLSX_INFLATED_MB:,} MB): it "
+                "may be a zip bomb or is too large; split it into several files or save it as .parquet.")
+        for i in infos:
+            ratio = i.file_size / max(i.compress_size, 1)
+            if i.file_size > 8 * 1024 * 1024 and ratio > MAX_XLSX_RATIO:
+                raise refuse(
+                    f"phần '{i.filename}' của sổ tính nén {ratio:,.0f} lần ({i.compress_size / 1024 ** 2:,.1f} MB giải nén "
+                    f"ra {i.file_size / 1024 ** 2:,.0f} MB; sổ tính thật nén 5–20 lần): tệp có dấu hiệu zip bomb và không "
+                    "được mở.",
+                    f"the part '{i.filename}' is compressed {ratio:,.0f} times ({i.compress_size / 1024 ** 2:,.1f} MB "
+                    f"inflating to {i.file_size / 1024 ** 2:,.0f} MB; real workbooks are 5–20×): it looks like a zip "
+                    "bomb and is not opened.")
+        sheets = {i.filename for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")}
+        for member in sorted(sheets):
+            with zf.open(member) as fh:
+                head = fh.read(64 * 1024)  # the dimension comes before the sheet's data
+            m = _DIMENSION.search(head)
+            if m and m.group(3):
+                rows = int(m.group(4)) - int(m.group(2) or 1) + 1
+                cols = _column_number(m.group(3).decode()) - _column_number((m.group(1) or b"A").decode()) + 1
+                if rows * cols > MAX_XLSX_CELLS:
+                    raise _Refused(_too_many_cells(name, f"{rows:,} × {cols:,}"))
+    return sheets
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@dataclass
+class _SheetScan:
+    merged: list[tuple[str, int]] = field(default_factory=list)  # (range, first row)
+    formulas_without_value: bool = False
+    cells: int = 0  # <c> elements: the sheet's real size, whatever its dimension says
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}(\d+)(?::[A-Z]{1,3}\d+)?)\"")
+# A formula followed by no cached value: </f> (or <f .../>) then </c>, <v/> or an empty <v></v>.
+_NO_VALUE = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</)")
+
+
+def _scan_sheet(path: Path, member: str) -> _SheetScan:
+    """One pass over the sheet's XML as bytes (about 0.7 s for a full 330 MB sheet): merged cells,
+    formulas without a saved value and the number of cells, before the cells are read."""
+    out = _SheetScan()
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            out.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+            if not out.formulas_without_value and b"f" in data and (b"<f" in data or b":f" in data):
+                out.formulas_without_value = _NO_VALUE.search(data) is not None
+            if b"mergeCell" in data:
+                for m in _MERGE.finditer(data):
+                    item = (m.group(1).decode(), int(m.group(2)))
+                    if item not in out.merged:
+                        out.merged.append(item)
+            tail = data[-16384:]  # a formula is at most 8,192 characters
+    return out
 
 
 def check_columns(table: RawTable, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:

@@ -35,6 +35,13 @@ REQUIRED = ("code", "name", "level", "parent_code")
 OPTIONAL = ("type", "population", "valid_from", "valid_to", "successor_code")
 LEVELS = ("province", "district", "commune")
 SAFE_CODE = r"[0-9A-Za-z_-]{1,32}"  # unit codes become file names
+# Names of a period's other pages and folders (OUT/<period>/index.html, overview-866.html, data-docs/ …):
+# a unit with such a code would overwrite them. Compared without case: Windows and macOS disks ignore it.
+RESERVED_PAGES = ("index", "data_quality", "assets", "analysis", "analysis-parents", "manifest", "findings",
+                  "data-docs")
+RESERVED_PREFIXES = ("overview-", "trends-")
+# Windows device names, which no file may be called, whatever its extension (CON, CON.txt, nul …).
+WINDOWS_DEVICES = ("con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)))
 _MIN, _MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2262-01-01")
 
 
@@ -116,6 +123,19 @@ def build_units(raw: RawTable) -> UnitTable | None:
     for i in out.index[out["code"].ne("") & ~out["code"].str.fullmatch(SAFE_CODE).fillna(False)]:
         err(i, "code", f"mã đơn vị {out.at[i, 'code']!r} chỉ được gồm chữ, số, - và _ (tối đa 32 ký tự).",
             f"unit code {out.at[i, 'code']!r} may only hold letters, digits, - and _ (32 at most).")
+    for i in out.index[out["code"].ne("")]:
+        why = reserved_code(out.at[i, "code"])
+        if why:
+            err(i, "code", f"mã đơn vị {out.at[i, 'code']!r} không dùng được: {why[0]}; hãy dùng mã chính thức.",
+                f"unit code {out.at[i, 'code']!r} cannot be used: {why[1]}; use the official code.")
+    lower = out["code"].str.lower()
+    clash = out["code"].ne("") & lower.duplicated(keep=False) & ~out["code"].duplicated(keep=False)
+    for i in out.index[clash & ~lower.duplicated(keep="first")]:
+        others = sorted(set(out.loc[lower.eq(lower[i]), "code"]) - {out.at[i, "code"]})
+        err(i, "code", f"mã {out.at[i, 'code']!r} và {', '.join(map(repr, others))} chỉ khác chữ hoa/thường: trên Windows "
+                       "và macOS hai trang báo cáo sẽ ghi đè lên nhau; hãy dùng mã chính thức.",
+            f"codes {out.at[i, 'code']!r} and {', '.join(map(repr, others))} differ only in case: on Windows and macOS "
+            "their report pages would overwrite each other; use the official codes.")
     out["level"] = check_allowed(raw, "level", LEVELS, "contract.units")
     if "population" in f:
         pop, fs = parse_numbers(f["population"], file=raw.file, column="population", rows=f["_row"])
@@ -147,7 +167,55 @@ def build_units(raw: RawTable) -> UnitTable | None:
         for i in out.index[out[col].ne("") & ~out[col].isin(codes)]:
             err(i, col, f"mã '{out.at[i, col]}' không có trong danh sách đơn vị.",
                 f"code '{out.at[i, col]}' is not a unit of this table.")
+    for i in out.index[out["parent_code"].ne("") & out["parent_code"].eq(out["code"])]:
+        err(i, "parent_code", f"đơn vị '{out.at[i, 'code']}' là cấp trên của chính nó: sửa 'parent_code'.",
+            f"unit '{out.at[i, 'code']}' is its own parent: correct 'parent_code'.")
+    for i, loop in _parent_cycles(out):
+        err(i, "parent_code", f"chuỗi cấp trên tạo thành vòng lặp ({' → '.join(loop)}): sửa 'parent_code'.",
+            f"the parent links form a cycle ({' → '.join(loop)}): correct 'parent_code'.")
     for i in out.index[out["level"].ne("province") & out["parent_code"].eq("") & out["level"].isin(LEVELS)]:
         err(i, "parent_code", "đơn vị cấp huyện và cấp xã phải có 'parent_code'.",
             "district- and commune-level units need a 'parent_code'.")
     return UnitTable(out.drop(columns="_row").reset_index(drop=True))
+
+
+def reserved_code(code: str) -> tuple[str, str] | None:
+    """Why ``code`` cannot name a report page (Vietnamese, English), or ``None`` if it can.
+
+    >>> reserved_code("29872") is None, reserved_code("Index")[1], reserved_code("com1")[1]
+    (True, "it is the name of another page of the reports ('index')", 'it is a Windows device name (COM1)')
+    """
+    low = code.lower()
+    stem = low.split(".", 1)[0]
+    if low in RESERVED_PAGES or low.startswith(RESERVED_PREFIXES):
+        return (f"trùng tên một trang khác của báo cáo ('{low}')", f"it is the name of another page of the reports ('{low}')")
+    if stem in WINDOWS_DEVICES:
+        return (f"là tên thiết bị của Windows ({stem.upper()})", f"it is a Windows device name ({stem.upper()})")
+    return None
+
+
+def _parent_cycles(out: pd.DataFrame) -> list[tuple[int, list[str]]]:
+    """Rows whose parent links lead back to themselves through other units: one finding per cycle,
+    on the row of its smallest code (a unit that is its own parent is reported apart)."""
+    parents: dict[str, set[str]] = {}
+    for code, parent in zip(out["code"], out["parent_code"]):
+        if code and parent and parent != code:
+            parents.setdefault(code, set()).add(parent)
+    found: list[tuple[int, list[str]]] = []
+    seen_cycles: set[frozenset[str]] = set()
+    for start in sorted(parents):
+        stack = [(start, [start])]
+        visited: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(parents.get(node, ())):
+                if nxt == start:
+                    key = frozenset(path)
+                    if key not in seen_cycles and min(path) == start:
+                        seen_cycles.add(key)
+                        row = out.index[out["code"].eq(start)][0]
+                        found.append((row, [*path, start]))
+                elif nxt not in visited and nxt not in path:
+                    visited.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+    return found

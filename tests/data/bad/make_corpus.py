@@ -312,5 +312,181 @@ column = "unit_code"
 """, {obs: csv_text(GOOD_ROWS + ["=1+1,2024-H1,revenue,1,,,,,,test"])},
          "a cell starting with = that would run as a formula when the findings are opened in a spreadsheet")
 
+    hostile(good, units)
+
+
+def hostile(good: str, units: str) -> None:
+    """Issue 18's cases: files that must never pass as clean, links that go nowhere or in circles."""
+    obs = "observations/obs.csv"
+    catalog = (HERE / "_base" / "indicators.csv").read_text(encoding="utf-8")
+
+    case("duplicate_header", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.column"
+row = 1
+column = "value"
+message = "column 4 (D) and column 11 (K)"
+""", {obs: csv_text([r + ",1" for r in GOOD_ROWS], header=HEADER + ",value")},
+         "a repeated header: pandas would rename it value.1 and drop the stated figures")
+    case("full_width_digits", """
+validate_exit = 0
+[values]
+"29900/2024-H1/received" = 710.0
+""", {obs: csv_text(GOOD_ROWS[:2] + ["29900,2024-H1,received,７１０,,,,,,test"] + GOOD_ROWS[3:])},
+         "full-width digits typed with an East Asian input method: read as 710, never an empty value")
+    case("invisible_in_code", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.invisible"
+row = 3
+column = "unit_code"
+message = "'29900\\\\u200b' holds an invisible character (U+200B zero-width space)"
+[[finding]]
+rule = "contract.number"
+row = 4
+column = "value"
+message = "'710\\\\ufeff' is not a number: the cell holds an invisible character (U+FEFF byte order mark (BOM))"
+""", {obs: csv_text([GOOD_ROWS[0], "29900\u200b" + GOOD_ROWS[1][5:], GOOD_ROWS[2].replace(",710,", ",710\ufeff,")]
+                    + GOOD_ROWS[3:])},
+         "a zero-width space in a code and a BOM in the middle of the file: named and shown escaped")
+    case("trailing_comma", """
+validate_exit = 0
+[[finding]]
+rule = "contract.file"
+severity = "warning"
+message = "every data row ends with an extra ','"
+[values]
+"29900/2024-H1/revenue" = 5137820843.0
+""", {obs: "\n".join([HEADER] + [r + "," for r in GOOD_ROWS]) + "\n"},
+         "a separator after the last field of every row: one message, the columns stay in place")
+    case("cr_line_ends", """
+validate_exit = 0
+[[finding]]
+rule = "contract.file"
+severity = "info"
+message = "CR only"
+[values]
+"29901/2024-H1/revenue" = 4100000000.0
+""", {obs: good.replace("\n", "\r")}, "old Mac line ends (CR only): read")
+    case("toml_with_bom", """
+validate_exit = 0
+[values]
+"29900/2024-H1/revenue" = 5137820843.0
+""", {obs: csv_text(vi_rows()), "dataset.toml": codecs.BOM_UTF8 + '[defaults]\nlocale = "vi"\n'.encode()},
+         "dataset.toml saved by Notepad with a BOM: read")
+    case("xlsx_named_csv", """
+validate_exit = 2
+run_exit = 2
+[[finding]]
+rule = "contract.encoding"
+file = "observations/obs.csv"
+message = "is named .csv but is an Excel .xlsx workbook"
+""", {obs: xlsx([HEADER.split(",")] + [r.split(",") for r in GOOD_ROWS])},
+         "a workbook renamed .csv: said so, not diagnosed as Windows-1258")
+    case("max_file_mb_bool", """
+validate_exit = 2
+run_exit = 2
+[[finding]]
+rule = "contract.settings"
+message = "'defaults.max_file_mb' must be a positive number"
+""", {obs: good, "dataset.toml": "[defaults]\nmax_file_mb = true\n"},
+         "max_file_mb = true: a bool is an int in Python, it must not be taken as 1 MB")
+    case("files_not_a_table", """
+validate_exit = 2
+run_exit = 2
+[[finding]]
+rule = "contract.settings"
+message = "'files' must be tables"
+""", {obs: good, "dataset.toml": 'files = "x"\n'}, "files = \"x\" in dataset.toml: a message, not a traceback")
+    case("unknown_files_entry", """
+validate_exit = 0
+[[finding]]
+rule = "contract.settings"
+severity = "warning"
+message = "names a file that does not exist"
+""", {obs: good, "dataset.toml": '[files."observations/bao-cao.csv"]\nlocale = "vi"\n'},
+         "settings for a file that is not there (a typo): warned")
+    for name, code, why in (("reserved_code_index", "index", "another page of the reports ('index')"),
+                            ("reserved_code_overview", "overview-866", "another page of the reports ('overview-866')"),
+                            ("windows_device_code", "Con", "a Windows device name (CON)"),
+                            ("windows_device_code_com1", "com1", "a Windows device name (COM1)")):
+        case(name, f"""
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.units"
+file = "units.csv"
+column = "code"
+message = "{why}"
+""", {obs: good, "units.csv": units + f"{code},Phường lạ,commune,866\n"},
+             f"a unit code '{code}' whose page would overwrite another file or cannot be a file name")
+    case("unit_own_parent", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.units"
+row = 6
+column = "parent_code"
+message = "unit '29902' is its own parent"
+""", {obs: good, "units.csv": units + "29902,Phường Ba,commune,29902\n"}, "a unit that is its own parent")
+    case("unit_parent_cycle", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.units"
+column = "parent_code"
+message = "the parent links form a cycle (29902 → 29903 → 29902)"
+""", {obs: good, "units.csv": units + "29902,Phường Ba,commune,29903\n29903,Phường Bốn,commune,29902\n"},
+         "two units, each the parent of the other")
+    case("rate_own_numerator", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.catalog"
+file = "indicators.csv"
+column = "numerator"
+message = "a rate cannot be its own numerator"
+""", {obs: good, "indicators.csv": catalog.replace("online_rate,Tỷ lệ hồ sơ trực tuyến,Share of dossiers online,%,2,percent,none,,online,",
+                                                   "online_rate,Tỷ lệ hồ sơ trực tuyến,Share of dossiers online,%,2,percent,none,,online_rate,")},
+         "a rate whose numerator is itself: its line would vanish from the report")
+    reform_units = (units + "29910,Phường Mới,commune,866,,,2025-01-01,,\n").replace(
+        "code,name,level,parent_code", "code,name,level,parent_code,type,population,valid_from,valid_to,successor_code")
+    reform_units = "\n".join(line if i == 0 or line.count(",") >= 8 else line + ",,,,," for i, line in
+                             enumerate(reform_units.strip().split("\n"))) + "\n"
+    case("crosswalk_not_reform", """
+validate_exit = 1
+run_exit = 2
+[[finding]]
+rule = "contract.crosswalk"
+file = "crosswalk.csv"
+row = 2
+column = "new_code"
+message = "has no version in units.csv that began on 1 July 2025"
+""", {obs: good, "units.csv": reform_units, "crosswalk.csv": "old_code,new_code,whole\n29900,29910,true\n"},
+         "a crosswalk whose new unit did not begin on 1 July 2025: its rebuilt history would be silently lost")
+    case("future_period_negative_target", """
+validate_exit = 0
+[[finding]]
+rule = "contract.future"
+severity = "warning"
+row = 8
+message = "has not begun yet"
+[[finding]]
+rule = "contract.negative"
+severity = "warning"
+row = 3
+column = "target"
+message = "the target -110000000 is negative"
+""", {obs: csv_text([GOOD_ROWS[0], GOOD_ROWS[1].replace(",110000000,", ",-110000000,")] + GOOD_ROWS[2:]
+                    + ["29901,2099-H1,revenue,1,,,,,,test"])}, "a period in the future and a negative target for an amount")
+
+
+def vi_rows() -> list[str]:
+    return [GOOD_ROWS[0].replace("5137820843,9270000000,55.4", '"5.137.820.843","9270000000","55,4%"')] + GOOD_ROWS[1:]
+
+
 if __name__ == "__main__":
     main()
