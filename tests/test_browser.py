@@ -18,7 +18,6 @@ The layout is measured at that width by giving ``<html>`` the printable width un
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
