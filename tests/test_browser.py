@@ -60,6 +60,7 @@ class Tab:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # requests that got no answer (a missing file too)
 
 
 def open_offline(browser, path: Path) -> Tab:
@@ -69,6 +70,7 @@ def open_offline(browser, path: Path) -> Tab:
     tab = Tab(path, context, page)
     page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
     page.on("pageerror", lambda e: tab.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: tab.failed.append(r.url))
 
     def on_dialog(dialog):
         tab.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -368,3 +370,34 @@ def test_tags_in_a_unit_name_show_as_text(chromium, request, name):
     if name != "index.html":
         assert named and all("<b>in đậm</b>" in t for t in named), named
     assert tab.dialogs == [] and tab.errors == []
+
+
+# ---- the GX Data Docs, offline ------------------------------------------------------------------
+
+DOCS_ROWS = "sel => Array.from(document.querySelectorAll(sel + ' tbody tr'), r => r.innerText.replace(/\\s+/g, ' ').trim())"
+
+
+def test_data_docs_list_their_results_offline(chromium, request):
+    """The Data Docs index draws its lists (bootstrap-table, from the site's own static/vendor/)
+    with no request leaving the machine and none failing; so does every other page of the site."""
+    need_browser(chromium)
+    get = request.getfixturevalue("tabs")
+    tab = get("data-docs/index.html")
+    page = tab.page
+    page.wait_for_function("() => document.querySelectorAll('.bootstrap-table tbody tr').length >= 8", timeout=30_000)
+    results = page.evaluate(DOCS_ROWS, "#section-1-content-block-2-1-body-table")
+    suites = page.evaluate(DOCS_ROWS, "#section-1-content-block-2-2-body-table")
+    assert sorted(r.split()[-1] for r in results) == ["analysis", "catalog", "observations", "units"]
+    assert sorted(suites) == ["analysis", "catalog", "observations", "units"]
+    assert page.locator("#section-1-content-block-2-1-body-table").is_visible()
+    # Font Awesome drew the status icons: its font loaded from static/vendor/font-awesome/webfonts
+    assert page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    docs = tab.path.parent
+    pages = [p.relative_to(tab.path.parent.parent) for p in sorted(docs.rglob("*.html"))
+             if "vendor" not in p.relative_to(docs).parts]
+    assert len(pages) == 9  # index, 4 suites, 4 validation results
+    for name in pages:
+        other = get(str(name))
+        assert (other.blocked, other.failed, other.errors, other.dialogs) == ([], [], [], []), name
+        assert all(u.startswith("file://") for u in other.requests)
+        assert any("static/vendor/bootstrap" in u for u in other.requests), name

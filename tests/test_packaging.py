@@ -6,6 +6,7 @@ import re
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
+from pathlib import Path
 
 import pytest
 import yaml
@@ -146,3 +147,42 @@ def test_data_contract_doc_is_current():
     spec.loader.exec_module(mod)
     assert (REPO / "docs" / "data-contract.md").read_text(encoding="utf-8") == mod.build(), \
         "run: python docs/build_contract.py"
+
+
+def test_vendored_files_match_their_recorded_checksums():
+    """The files vendored from outside PyPI (wardlib/templates/vendor/) are the published ones,
+    byte for byte, as VENDOR.json records them (licence and version included)."""
+    import hashlib
+
+    from wardlib.datadocs import VENDOR_DIR, vendored
+
+    record = vendored()
+    files = {}
+    for name, entry in record.items():
+        if name.startswith("_"):
+            continue
+        assert entry["licence"] and entry["version"] and entry["integrity"].startswith("sha512-"), name
+        files |= entry["files"]
+    on_disk = {str(p.relative_to(VENDOR_DIR)) for p in VENDOR_DIR.rglob("*") if p.is_file()} - {"VENDOR.json"}
+    assert on_disk == set(files), "every vendored file is recorded in VENDOR.json, and only those"
+    for path, entry in files.items():
+        assert hashlib.sha256((VENDOR_DIR / path).read_bytes()).hexdigest() == entry["sha256"], path
+
+
+def test_every_remote_asset_of_gx_data_docs_is_known():
+    """Each script, stylesheet and image address in the installed GX's Data Docs templates has a
+    local copy (or is dropped on purpose) in wardlib.datadocs; a GX upgrade that adds one fails here."""
+    import importlib.util
+
+    from wardlib import datadocs
+
+    gx = Path(importlib.util.find_spec("great_expectations").origin).parent / "render" / "view" / "templates"
+    seen = set()
+    for template in sorted(gx.glob("*.j2")):
+        html, unknown = datadocs.offline_html(template.read_text(encoding="utf-8"), "../")
+        assert unknown == [], f"{template.name}: {unknown}"
+        assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=\"https?://", html), template.name
+        seen |= set(re.findall(r"(?:src|href)=\"(https?://[^\"]+)\"", template.read_text(encoding="utf-8")))
+    assert set(datadocs.CDN) <= seen, "wardlib.datadocs.CDN lists addresses GX no longer uses"
+    for name in datadocs.ASSETS:
+        assert datadocs.source(name).exists(), name
