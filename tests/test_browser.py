@@ -401,3 +401,52 @@ def test_data_docs_list_their_results_offline(chromium, request):
         assert (other.blocked, other.failed, other.errors, other.dialogs) == ([], [], [], []), name
         assert all(u.startswith("file://") for u in other.requests)
         assert any("static/vendor/bootstrap" in u for u in other.requests), name
+
+
+# ---- the index page: Vietnamese order, its own stylesheet ---------------------------------------
+
+# names as a city's wards are written: numbered wards, then named ones whose first letters carry marks
+INDEX_NAMES = ["Phường 10", "Phường 2", "Xã Tân Thuận Đông", "Phường An Hòa", "Phường 1", "Phường Ấp Bắc",
+               "Xã Mỹ Tân", "Phường Đông Hồ", "Phường Bình Thành"]
+INDEX_ORDER = ["Phường 1", "Phường 2", "Phường 10", "Phường An Hòa", "Phường Ấp Bắc", "Phường Bình Thành",
+               "Phường Đông Hồ", "Xã Mỹ Tân", "Xã Tân Thuận Đông"]  # Vietnamese: a < ă < â < b < … < d < đ
+
+
+@pytest.fixture(scope="module")
+def index_with_many_units(embedded_data, tmp_path_factory):
+    from wardlib.loaders import load_dataset
+    from wardlib.periods import Period
+    from wardlib.runner import RunSummary, UnitResult, index_page
+
+    summary = RunSummary(period="2024-H1", out_dir=Path("."), data_version="test", results=[
+        UnitResult(unit_code=f"{29900 + i}", name=name, status="ok", seconds=0.1, output=f"{29900 + i}.html")
+        for i, name in enumerate(INDEX_NAMES)])
+    path = tmp_path_factory.mktemp("index") / "index.html"
+    path.write_text(index_page(load_dataset(embedded_data), Period.parse("2024-H1"), summary, "vi"), encoding="utf-8")
+    return path
+
+
+def test_index_sorts_names_in_vietnamese_order_with_numbers_by_value(chromium, index_with_many_units):
+    browser = need_browser(chromium)
+    tab = open_offline(browser, index_with_many_units)
+    try:
+        page = tab.page
+        names = "() => Array.from(document.querySelectorAll('#wl-units tbody tr td:nth-child(2)'), td => td.innerText.trim())"
+        assert page.evaluate(names) == INDEX_NAMES  # the run's order
+        unit = page.locator('#wl-units th[data-sort="1"]')
+        unit.click()
+        assert page.evaluate(names) == INDEX_ORDER
+        unit.click()
+        assert page.evaluate(names) == INDEX_ORDER[::-1]
+        # the code column still sorts as numbers
+        code = page.locator('#wl-units th[data-sort="0"]')
+        code.click()
+        assert visible_codes(page) == sorted(visible_codes(page), key=int)
+        # its stylesheet reaches the browser as written: the report font, not the default serif
+        family = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        assert family.startswith('"Noto Sans"'), family
+    finally:
+        tab.context.close()
+    assert (tab.blocked, tab.failed, tab.errors) == ([], [], [])
+    html = index_with_many_units.read_text(encoding="utf-8")
+    assert "&#34;Noto Sans&#34;" not in html and '"Noto Sans"' in html
