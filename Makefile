@@ -12,18 +12,45 @@ ARGS ?=
 # figures for Phường 4) and the latest, after the 2025 reorganisation (demo).
 PERIODS ?= 2024-H1 2026-H1
 
-.PHONY: report test lab validate clean chromium
+.PHONY: report test lab validate clean chromium lock lint
 
 # Root needs no sudo; anyone else installs Debian packages through it.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Reinstall only when the packaging metadata changes; the install is editable,
-# so source edits need no reinstall.
-$(STAMP): pyproject.toml
+# The tested set of packages is locked in requirements-lock.txt: every package at one version with
+# the sha256 of each of its files on PyPI, so a fresh machine installs exactly what the tests ran
+# with and pip refuses a file that differs. It is a hashed requirements file made by `uv pip
+# compile` (see `lock` below), not uv's own uv.lock, because plain pip installs it: a fresh clone
+# needs only python3 (venv + pip), and conda's pip or a Dockerfile can use the same file.
+# The project itself goes in afterwards, editable and without dependencies (they are all in the
+# lock). Reinstalled when the lock or the packaging metadata changes; source edits need none.
+LOCK := requirements-lock.txt
+
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# `make lock` rewrites requirements-lock.txt from pyproject.toml (dependencies + the test extra)
+# for every platform and Python >= 3.11.5 (--universal; pip skips what a marker excludes). It keeps
+# the version of every package already in the lock and resolves only what is new or no longer
+# fits, so after adding a dependency it changes just those lines (a few seconds, no download of
+# the packages themselves); `make lock UPGRADE=--upgrade` moves everything to the newest release.
+# Then `make test` installs the new lock. uv is pinned so that the same inputs give the same file.
+UV_VERSION ?= 0.13.9
+UPGRADE ?=
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11.5 \
+	  --generate-hashes --custom-compile-command "make lock" --quiet $(UPGRADE) -o $(LOCK)
+
+# ruff's lint rules (pyproject.toml, [tool.ruff]); never `ruff format`, which would rewrite
+# every file at once.
+lint: $(STAMP)
+	$(BIN)/ruff check --quiet .
 
 report: $(STAMP)
 	for p in $(PERIODS); do $(BIN)/wardlib run --period $$p $(ARGS) || exit $$?; done
@@ -32,6 +59,7 @@ validate: $(STAMP)
 	$(BIN)/wardlib validate $(ARGS)
 
 test: $(STAMP) chromium
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(ARGS)
 
 # The browser tests drive Debian's Chromium (a test tool's own browser download is

@@ -249,7 +249,6 @@ def main(argv: list[str] | None = None) -> int:
         check(proc, "national run")
         m = manifest(nat)
         st, counts = m["stages"], m["counts"]
-        n_ok = sum(e["status"] == "ok" for e in m["units"].values())
         pages_n = 1 + len(m["pages"])
         per_unit_wall = st["render"] / (len(units) + pages_n)
         projected = wall if len(units) == FULL else (st["load"] + st["prepare"] + st["finish"]
@@ -269,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         m2 = manifest(nat)
         print(f"  rerun, nothing changed: {rerun:.2f} s wall; {m2['counts']}; executor: {m2['executor']}")
         worker_peak = max(peaks.values()) if peaks else 0
-        print(f"  peak resident memory per worker (worker process + its kernel): "
+        print("  peak resident memory per worker (worker process + its kernel): "
               + ", ".join(f"{v / GB:.2f} GB" for v in peaks.values()))
 
         # -- verdicts --------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ The layout is measured at that width by giving ``<html>`` the printable width un
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,7 @@ class Tab:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # requests that got no answer (a missing file too)
 
 
 def open_offline(browser, path: Path) -> Tab:
@@ -70,6 +70,7 @@ def open_offline(browser, path: Path) -> Tab:
     tab = Tab(path, context, page)
     page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
     page.on("pageerror", lambda e: tab.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: tab.failed.append(r.url))
 
     def on_dialog(dialog):
         tab.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -369,3 +370,83 @@ def test_tags_in_a_unit_name_show_as_text(chromium, request, name):
     if name != "index.html":
         assert named and all("<b>in đậm</b>" in t for t in named), named
     assert tab.dialogs == [] and tab.errors == []
+
+
+# ---- the GX Data Docs, offline ------------------------------------------------------------------
+
+DOCS_ROWS = "sel => Array.from(document.querySelectorAll(sel + ' tbody tr'), r => r.innerText.replace(/\\s+/g, ' ').trim())"
+
+
+def test_data_docs_list_their_results_offline(chromium, request):
+    """The Data Docs index draws its lists (bootstrap-table, from the site's own static/vendor/)
+    with no request leaving the machine and none failing; so does every other page of the site."""
+    need_browser(chromium)
+    get = request.getfixturevalue("tabs")
+    tab = get("data-docs/index.html")
+    page = tab.page
+    page.wait_for_function("() => document.querySelectorAll('.bootstrap-table tbody tr').length >= 8", timeout=30_000)
+    results = page.evaluate(DOCS_ROWS, "#section-1-content-block-2-1-body-table")
+    suites = page.evaluate(DOCS_ROWS, "#section-1-content-block-2-2-body-table")
+    assert sorted(r.split()[-1] for r in results) == ["analysis", "catalog", "observations", "units"]
+    assert sorted(suites) == ["analysis", "catalog", "observations", "units"]
+    assert page.locator("#section-1-content-block-2-1-body-table").is_visible()
+    # Font Awesome drew the status icons: its font loaded from static/vendor/font-awesome/webfonts
+    assert page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    docs = tab.path.parent
+    pages = [p.relative_to(tab.path.parent.parent) for p in sorted(docs.rglob("*.html"))
+             if "vendor" not in p.relative_to(docs).parts]
+    assert len(pages) == 9  # index, 4 suites, 4 validation results
+    for name in pages:
+        other = get(str(name))
+        assert (other.blocked, other.failed, other.errors, other.dialogs) == ([], [], [], []), name
+        assert all(u.startswith("file://") for u in other.requests)
+        assert any("static/vendor/bootstrap" in u for u in other.requests), name
+
+
+# ---- the index page: Vietnamese order, its own stylesheet ---------------------------------------
+
+# names as a city's wards are written: numbered wards, then named ones whose first letters carry marks
+INDEX_NAMES = ["Phường 10", "Phường 2", "Xã Tân Thuận Đông", "Phường An Hòa", "Phường 1", "Phường Ấp Bắc",
+               "Xã Mỹ Tân", "Phường Đông Hồ", "Phường Bình Thành"]
+INDEX_ORDER = ["Phường 1", "Phường 2", "Phường 10", "Phường An Hòa", "Phường Ấp Bắc", "Phường Bình Thành",
+               "Phường Đông Hồ", "Xã Mỹ Tân", "Xã Tân Thuận Đông"]  # Vietnamese: a < ă < â < b < … < d < đ
+
+
+@pytest.fixture(scope="module")
+def index_with_many_units(embedded_data, tmp_path_factory):
+    from wardlib.loaders import load_dataset
+    from wardlib.periods import Period
+    from wardlib.runner import RunSummary, UnitResult, index_page
+
+    summary = RunSummary(period="2024-H1", out_dir=Path("."), data_version="test", results=[
+        UnitResult(unit_code=f"{29900 + i}", name=name, status="ok", seconds=0.1, output=f"{29900 + i}.html")
+        for i, name in enumerate(INDEX_NAMES)])
+    path = tmp_path_factory.mktemp("index") / "index.html"
+    path.write_text(index_page(load_dataset(embedded_data), Period.parse("2024-H1"), summary, "vi"), encoding="utf-8")
+    return path
+
+
+def test_index_sorts_names_in_vietnamese_order_with_numbers_by_value(chromium, index_with_many_units):
+    browser = need_browser(chromium)
+    tab = open_offline(browser, index_with_many_units)
+    try:
+        page = tab.page
+        names = "() => Array.from(document.querySelectorAll('#wl-units tbody tr td:nth-child(2)'), td => td.innerText.trim())"
+        assert page.evaluate(names) == INDEX_NAMES  # the run's order
+        unit = page.locator('#wl-units th[data-sort="1"]')
+        unit.click()
+        assert page.evaluate(names) == INDEX_ORDER
+        unit.click()
+        assert page.evaluate(names) == INDEX_ORDER[::-1]
+        # the code column still sorts as numbers
+        code = page.locator('#wl-units th[data-sort="0"]')
+        code.click()
+        assert visible_codes(page) == sorted(visible_codes(page), key=int)
+        # its stylesheet reaches the browser as written: the report font, not the default serif
+        family = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        assert family.startswith('"Noto Sans"'), family
+    finally:
+        tab.context.close()
+    assert (tab.blocked, tab.failed, tab.errors) == ([], [], [])
+    html = index_with_many_units.read_text(encoding="utf-8")
+    assert "&#34;Noto Sans&#34;" not in html and '"Noto Sans"' in html

@@ -19,6 +19,7 @@ The modules, each owning one concern:
 - ``tables``     reading one input file (CSV in any of its encodings and separators, Excel, Parquet)
 - ``checks``     the consistency rules: stated % against computed, breakdowns, outliers, scale slips
 - ``gx``         the Great Expectations suites (``expectations/``) and their Data Docs
+- ``datadocs``   the GX Data Docs made to work offline: their scripts and styles served from the site
 - ``quality``    every finding of a run in one table (``findings.json``, CSV export)
 - ``narrative``  the report's sentences in the seed's style ("… đạt 55,4% kế hoạch")
 - ``report``     building blocks the ward report notebook calls (tables, charts, banners)

@@ -157,7 +157,7 @@ def _rank(out: pd.DataFrame, cat: pd.DataFrame, existing: pd.DataFrame | None) -
                 grp = grp[~grp["unit_code"].isin(set(real["unit_code"].astype(str)))]
             free = [r for r in range(1, len(grp) + len(taken) + 1) if r not in taken]
             order = grp.set_index("unit_code")["value"].rank(ascending=False, method="first").astype(int)
-            place = order.map(lambda k: free[k - 1])
+            place = order.map(lambda k: free[k - 1])  # noqa: B023 (mapped here, within this iteration)
             sel = out["indicator"].eq(rank) & out["period"].eq(period)
             out.loc[sel, "value"] = out.loc[sel, "unit_code"].map(place).to_numpy()
     return out

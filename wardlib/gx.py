@@ -35,20 +35,11 @@ Data Docs site of this one run is built into a temporary folder beside
 ``docs_dir`` and then moved into place (the previous site is renamed away and
 deleted), so the folder holds one run however often it is rebuilt.
 
-Offline use of the Data Docs (checked against GX 1.24.1's templates): the site
-does **not** fully work offline. GX copies its own CSS, fonts and images into
-``static/``, but its page template loads Bootstrap, jQuery, bootstrap-table,
-Font Awesome and Vega from public CDNs (unpkg.com, cdn.jsdelivr.net,
-cdnjs.cloudflare.com, maxcdn/stackpath.bootstrapcdn.com, code.jquery.com), and
-the logo from an S3 bucket. Without internet:
-
-* ``index.html`` opens but lists nothing: its tables of validation results and
-  suites are drawn by bootstrap-table (JavaScript) from data in the page;
-* the pages under ``validations/`` and ``expectations/`` are static HTML tables
-  and stay readable (unstyled by Bootstrap, no charts, no collapsing).
-
-The assets are deliberately not vendored here; the findings :func:`validate`
-returns carry the same information for the reports.
+Offline use of the Data Docs: GX's page templates load their scripts and styles from
+public CDNs; :func:`wardlib.datadocs.make_offline` copies them into the site's
+``static/vendor/`` (from the XStatic packages on PyPI, and bootstrap-table vendored from its
+npm release) and points every page at the copies, so the list of results on ``index.html``
+and every page work without a network.
 
 ``import wardlib.gx`` does not import great_expectations (that costs several
 seconds); :func:`validate` and the suite builders import it when called.
@@ -69,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wardlib import datadocs
 from wardlib.calc import STATUSES
 from wardlib.catalog import AGGREGATIONS, DIRECTIONS, FACTORS, KINDS
 from wardlib.findings import Finding
@@ -428,6 +420,7 @@ def validate(data: Dataset, table: pd.DataFrame, docs_dir: Path | None = None, *
                 findings += _findings(name, frame, result, max_rows)
             if site_dir is not None:
                 context.build_data_docs(site_names=[DOCS_SITE])
+                datadocs.make_offline(site_dir)
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(site_dir, 0o777 & ~umask)  # mkdtemp made it private

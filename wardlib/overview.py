@@ -150,7 +150,7 @@ class CityOverview:
         """Which units are behind on which lines (commitments included): needing acceleration or worse."""
         r = self.rows[self.rows["status"].isin(["needs_acceleration", "off_track", "deteriorating"])]
         body = []
-        for code, g in r.groupby("unit_code", observed=True, sort=True):
+        for _code, g in r.groupby("unit_code", observed=True, sort=True):
             names = [f"{self._name(str(i))} ({STATUS_TEXT[self.lang][s].lower()})"
                      for i, s in zip(g["indicator"], g["status"])]
             body.append({"css": "wl-synthetic" if g["synthetic"].any() else "", "cells": [
@@ -165,7 +165,7 @@ class CityOverview:
         r = self.rows[self.rows["commitment"].ne("")]
         items = r.drop_duplicates("indicator").sort_values("order")
         body = []
-        for code, g in r.groupby("unit_code", observed=True, sort=True):
+        for _code, g in r.groupby("unit_code", observed=True, sort=True):
             by = g.set_index(g["indicator"].astype(str))
             cells = [{"text": str(g["unit_name"].iloc[0]) + (" ‡" if g["synthetic"].any() else ""), "css": "wl-name"}]
             for ind in items["indicator"].astype(str):
@@ -240,8 +240,6 @@ class Trends:
     def figure(self, indicator: str, units: list[str], since: str | None = None, until: str | None = None,
                kind: str = "half") -> go.Figure:
         """One line per unit (its latest version), periods of one length; rebuilt points hollow; targets dotted."""
-        from wardlib.analysis import unit_rows
-
         fig = go.Figure()
         t = self.table
         rows = t[(t["indicator"] == indicator) & (t["period_kind"] == kind) & t["value"].notna()]
