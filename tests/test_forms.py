@@ -11,6 +11,7 @@ they fail).
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import re
@@ -39,6 +40,8 @@ AS_TEXT = {
     ("health_app_rate", "reported_pct"): "48,6%", ("commit_labour_export", "value"): "06/10",
     ("commit_admin_reform_index", "target"): ">82,93", ("e_document_processing_rate", "value"): "96,07",
 }
+# Typed "90%" in Excel: the cell holds 0.9 with a percent format.
+AS_PERCENT = {("rev_business_license_tax", "reported_pct"): 0.9}
 FORMULA = ("tet_gift_amount", "=123000000+15500000")  # 138.500.000 đ, saved with its value
 
 
@@ -72,8 +75,8 @@ def seed_rows(embedded_data) -> list[dict]:
         return [r for r in csv.DictReader(fh) if r["period"] == PERIOD and r["unit_code"] == UNIT]
 
 
-def header_columns(ws) -> dict[str, int]:
-    labels = {text: key for key, text in forms.headers(forms.Period.parse(PERIOD), "vi").items()}
+def header_columns(ws, period: str = PERIOD) -> dict[str, int]:
+    labels = {text: key for key, text in forms.headers(forms.Period.parse(period), "vi").items()}
     for row in ws.iter_rows(min_row=1, max_row=20):
         found = {labels[c.value]: c.column for c in row if c.value in labels}
         if "code" in found:
@@ -86,12 +89,13 @@ def rows_by_code(ws, col: dict[str, int]) -> dict[str, int]:
     return {ws.cell(r, col["code"]).value: r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, col["code"]).value}
 
 
-def fill(blank: Path, out: Path, rows: list[dict], *, officer_edits: bool = True, text: dict | None = None) -> Path:
+def fill(blank: Path, out: Path, rows: list[dict], *, officer_edits: bool = True, text: dict | None = None,
+         period: str = PERIOD) -> Path:
     """Fill ``blank`` with ``rows`` (data-contract dicts) as an officer's spreadsheet would save it."""
     text = AS_TEXT if text is None else text
     wb = openpyxl.load_workbook(blank)
     ws = wb[forms.DATA_SHEET["vi"]]
-    col = header_columns(ws)
+    col = header_columns(ws, period)
     at = rows_by_code(ws, col)
     for r in rows:
         row = at[r["indicator"]]
@@ -103,6 +107,8 @@ def fill(blank: Path, out: Path, rows: list[dict], *, officer_edits: bool = True
                 continue
             if (r["indicator"], key) in text:
                 cell.value = text[(r["indicator"], key)]
+            elif (r["indicator"], key) in AS_PERCENT and text:
+                cell.value, cell.number_format = AS_PERCENT[(r["indicator"], key)], "0%"
             elif v == "":
                 continue
             elif key in ("value", "target", "reported_pct") and re.fullmatch(r"-?\d+(\.\d+)?", v):
@@ -122,11 +128,11 @@ def fill(blank: Path, out: Path, rows: list[dict], *, officer_edits: bool = True
             ca, cb = ws.cell(a, c), ws.cell(b, c)
             (ca.value, cb.value), (ca._style, cb._style) = (cb.value, ca.value), (cb._style, ca._style)
         ws.insert_rows(at["budget_expenditure"])  # a blank row
-        ws.insert_cols(col["note"])  # a comment column before the notes
+        ws.insert_cols(col["value"])  # a comment column, before the results: every input column moves
         head = forms.HEADER_ROW
-        ws.cell(head, col["note"]).value = "Ý kiến của phường"
-        ws.cell(head + 3, col["note"]).value = "đã đối chiếu với sổ kế toán"
-        formula_cell = ws.cell(fr if fr < at["budget_expenditure"] else fr + 1, col["value"]).coordinate
+        ws.cell(head, col["value"]).value = "Ý kiến của phường"
+        ws.cell(head + 3, col["value"]).value = "đã đối chiếu với sổ kế toán"
+        formula_cell = ws.cell(fr if fr < at["budget_expenditure"] else fr + 1, col["value"] + 1).coordinate
     wb.save(out)
     if formula_cell:
         _save_formula_value(out, ws.title, formula_cell, 138500000)
@@ -238,9 +244,9 @@ def test_round_trip_gives_the_embedded_analysis(blank_form, data_copy, embedded_
     written = data_copy / "observations" / "forms" / PERIOD / f"{UNIT}.csv"
     assert f"observations/forms/{PERIOD}/{UNIT}.csv" in err and written.is_file()
     # The wrong stated 83,5% is shown at its cell, and kept as reported.
-    assert re.search(r"ô I\d+ \(Thu Quỹ phòng, chống thiên tai\): .*83,5", err)
+    assert re.search(r"ô J\d+ \(Thu Quỹ phòng, chống thiên tai\): .*83,5", err)  # I moved to J
     out = pd.read_csv(written, dtype=str, keep_default_na=False)
-    assert set(out["source"]) == {filled.name} and out["note"].str.contains(r"\[ô Số liệu!H\d+").any()
+    assert set(out["source"]) == {filled.name} and out["note"].str.contains(r"\[ô Số liệu!I\d+").any()
 
     expected = build_table(load_dataset(embedded_data))
     got = build_table(load_dataset(data_copy))
@@ -337,6 +343,10 @@ def _value_cell(wb, code, key="value"):
     ("dash", lambda wb: setattr(_value_cell(wb, "dengue_cases"), "value", "-"),
      r"ô H\d+ \(Số ca sốt xuất huyết\): '-' không phải là số: không rõ nghĩa"),
     ("empty form", lambda wb: None, r"biểu mẫu chưa có số liệu nào"),
+    ("a date", lambda wb: setattr(_value_cell(wb, "labour_export"), "value", datetime.datetime(2024, 10, 6)),
+     r"ô H\d+ \(Số người lao động .*\): Excel đã đổi nội dung ô thành ngày \(06/10/2024\)"),
+    ("formula without its value", lambda wb: setattr(_value_cell(wb, "dengue_cases"), "value", "=18+2"),
+     r"ô H\d+ \(Số ca sốt xuất huyết\): ô có công thức =18\+2 nhưng chưa có giá trị đã lưu"),
     ("negative", lambda wb: setattr(_value_cell(wb, "dengue_cases"), "value", -3),
      r"ô H\d+ \(Số ca sốt xuất huyết\): -3 là số âm"),
 ])

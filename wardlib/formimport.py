@@ -426,8 +426,8 @@ def observations(form: FilledForm, data: Dataset) -> tuple[pd.DataFrame, dict[in
                                              f"the given target {line.prefilled_target} was changed to '{v}': a locked "
                                              "cell; restore it (report a wrong target to the compiling office).",
                                              sheet=sheet, cell=coord, line=line.name))
-                ops[i] = ""
-                texts[key][i] = line.prefilled_target
+                op, rest = _OP.match(line.prefilled_target).groups()
+                ops[i], texts[key][i] = op or "", rest
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue

@@ -190,9 +190,14 @@ def form_lines(data: Dataset, table: pd.DataFrame, unit_code: str, period: Perio
 
 
 def _known_targets(data: Dataset, unit_code: str, period: Period) -> dict[str, str]:
-    """indicator → target text stated for the unit in another report of the same year, ending by ``period``'s end."""
+    """indicator → target text stated for the unit in another report of the same year, ending by ``period``'s end.
+
+    Only real figures count: a target of demo data is not offered as the ward's plan.
+    """
     obs = data.observations
-    rows = obs[(obs["unit_code"] == unit_code).to_numpy(dtype=bool) & obs["target_value"].notna().to_numpy()]
+    # Demo (synthetic) targets are no ward's plan: the officer gives the real one.
+    rows = obs[(obs["unit_code"] == unit_code).to_numpy(dtype=bool) & obs["target_value"].notna().to_numpy()
+               & ~obs["synthetic"].to_numpy(dtype=bool)]
     out: dict[str, str] = {}
     for p, ind, text in zip(rows["period"].astype(str), rows["indicator"].astype(str), rows["target"].astype(str)):
         q = Period.parse(p)
