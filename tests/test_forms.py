@@ -325,6 +325,13 @@ def _edit(src: Path, dst: Path, edit) -> Path:
     return dst
 
 
+def _swap_names(wb, a, b):
+    """What sorting the visible columns only does: the names move, the hidden codes stay."""
+    ca, cb = _value_cell(wb, a, "name"), _value_cell(wb, b, "name")
+    ca.value, cb.value = cb.value, ca.value
+    _value_cell(wb, a).value = 5
+
+
 def _value_cell(wb, code, key="value"):
     ws = wb["Số liệu"]
     col = header_columns(ws)
@@ -343,6 +350,8 @@ def _value_cell(wb, code, key="value"):
     ("dash", lambda wb: setattr(_value_cell(wb, "dengue_cases"), "value", "-"),
      r"ô H\d+ \(Số ca sốt xuất huyết\): '-' không phải là số: không rõ nghĩa"),
     ("empty form", lambda wb: None, r"biểu mẫu chưa có số liệu nào"),
+    ("sorted without column A", lambda wb: _swap_names(wb, "dengue_cases", "hfmd_cases"),
+     r"'Số ca tay chân miệng' thay cho 'Số ca sốt xuất huyết' — đây là tên của chỉ tiêu khác: có lẽ bảng được sắp xếp"),
     ("a date", lambda wb: setattr(_value_cell(wb, "labour_export"), "value", datetime.datetime(2024, 10, 6)),
      r"ô H\d+ \(Số người lao động .*\): Excel đã đổi nội dung ô thành ngày \(06/10/2024\)"),
     ("formula without its value", lambda wb: setattr(_value_cell(wb, "dengue_cases"), "value", "=18+2"),
@@ -392,6 +401,21 @@ def test_not_a_form_is_unreadable_and_does_not_stop_the_others(blank_form, data_
     assert code == 2
     assert "junk.xlsx: không phải tệp Excel" in err and "plain.xlsx: không phải biểu mẫu của wardlib" in err
     assert (data_copy / "observations" / "forms" / PERIOD / f"{UNIT}.csv").is_file()
+
+
+def test_decomposed_vietnamese_as_excel_on_macos_writes_it_is_the_same_text(blank_form, data_copy, tmp_path, capsys):
+    import unicodedata
+
+    def edit(wb):
+        name = _value_cell(wb, "commit_ocop_products", "name")
+        name.value = unicodedata.normalize("NFD", name.value)
+        _value_cell(wb, "commit_ocop_products", "status").value = unicodedata.normalize("NFD", "Đang thực hiện")
+
+    filled = _edit(blank_form, tmp_path / f"{UNIT}.xlsx", edit)
+    code, err = run_import(capsys, filled, "--data", data_copy)
+    assert code == 0, err
+    got = pd.read_csv(data_copy / "observations" / "forms" / PERIOD / f"{UNIT}.csv", dtype=str, keep_default_na=False)
+    assert got["status"].tolist() == ["Đang thực hiện"]  # NFC, as the catalog and the reports write it
 
 
 def test_a_vi_number_the_locale_would_misread_is_written_unambiguously():

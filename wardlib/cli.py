@@ -5,7 +5,7 @@
                       [--recycle K] [--isolated] [--force]
     wardlib demo-data --out DIR [--scope province|national] [--province CODE] [--before-reform] [--seed S]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
-    wardlib form      --period P [--data DIR] [--unit CODE ...] [--parent CODE] [--out DIR] [--lang vi|en]
+    wardlib form      --period P --out DIR [--data DIR] [--unit CODE ...] [--parent CODE] [--lang vi|en]
     wardlib import    FORM.xlsx [FORM.xlsx ...] [--data DIR] [--period P] [--dry-run] [--as-reported] [--lang vi|en]
 
 Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed

@@ -45,6 +45,7 @@ import json
 import re
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,7 +134,7 @@ class Outcome:
     """What importing one form did."""
 
     form: str
-    status: str  # written | unchanged | checked | refused | unreadable
+    status: str  # written | unchanged | checked | refused | unreadable | failed (the dataset folder is not writable)
     exit_code: int
     problems: list[Problem] = field(default_factory=list)
     changes: dict[str, list] = field(default_factory=dict)  # new / changed / removed / unchanged
@@ -216,10 +217,10 @@ def _read_meta(ws, name: str, problems: list[Problem]):
 def _read_lines(form: FilledForm, ws, ws_formulas, columns: dict[str, str]) -> None:
     """Find the header row and each column by its text, then every line by its indicator code."""
     name, problems = form.name, form.problems
-    wanted = {text: key for key, text in columns.items()}
+    wanted = {_nfc(text): key for key, text in columns.items()}
     header_row, found = None, {}
     for r in range(1, min(ws.max_row, 40) + 1):
-        cells = {str(c.value).strip(): c.column for c in ws[r] if c.value is not None}
+        cells = {_nfc(c.value): c.column for c in ws[r] if c.value is not None}
         hits = {wanted[t]: col for t, col in cells.items() if t in wanted}
         if "code" in hits and "value" in hits:
             header_row, found = r, hits
@@ -242,7 +243,7 @@ def _read_lines(form: FilledForm, ws, ws_formulas, columns: dict[str, str]) -> N
         return
     from openpyxl.utils import get_column_letter
 
-    by_name = {d[2]: code for code, d in form.declared.items()}
+    by_name = {_nfc(d[2]): code for code, d in form.declared.items()}
     seen: dict[str, int] = {}
     for r in range(header_row + 1, ws.max_row + 1):
         def cell(key, r=r):
@@ -253,7 +254,7 @@ def _read_lines(form: FilledForm, ws, ws_formulas, columns: dict[str, str]) -> N
         code = "" if code_cell.value is None else str(code_cell.value).strip()
         if not code:
             filled = [cell(k)[0].coordinate for k in ("value", "reported_pct") if cell(k)[0].value not in (None, "")]
-            name_text = cell("name")[0].value
+            name_text = _nfc(cell("name")[0].value)
             if filled and name_text in by_name:
                 problems.append(_problem(name, "error", "form.sorted",
                                          f"dòng {r} là chỉ tiêu '{name_text}' nhưng mất mã ở cột A (ẩn): có lẽ bảng được "
@@ -288,8 +289,8 @@ def _read_lines(form: FilledForm, ws, ws_formulas, columns: dict[str, str]) -> N
         line = FormLine(code, r, decl[2], decl[7] == "1", decl[8])
         for key, shown in (("name", decl[2]), ("unit", decl[3])):
             c, _ = cell(key)
-            now = "" if c.value is None else str(c.value).strip()
-            if now != shown:
+            now = _nfc(c.value)
+            if now != _nfc(shown):
                 other = by_name.get(now)
                 hint_vi = (f" — đây là tên của chỉ tiêu khác: có lẽ bảng được sắp xếp mà không gồm cột A; hãy hoàn tác "
                            "(Ctrl+Z) và sắp xếp cả bảng" if other and other != code else "")
@@ -398,7 +399,7 @@ def _decimals(text: str) -> int | None:
     return len(m.group(1)) if m and not re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*%?", text) else None
 
 
-def observations(form: FilledForm, data: Dataset) -> tuple[pd.DataFrame, dict[int, FormLine]]:
+def observations(form: FilledForm) -> tuple[pd.DataFrame, dict[int, FormLine]]:
     """The form's figures as rows of the data contract, and CSV row → form line (the provenance)."""
     name, sheet, problems = form.name, form.sheet, form.problems
     lang = form.meta.get("lang", "vi")
@@ -445,7 +446,7 @@ def observations(form: FilledForm, data: Dataset) -> tuple[pd.DataFrame, dict[in
                 # A typed "55,4%" becomes 0.554 in a %-formatted cell: the figure is the percentage.
                 numbers[key][i] = float(v) * (100 if "%" in number_format else 1)
                 continue
-            text = str(v).strip()
+            text = _nfc(v)
             if key == "value" and _SLASH.match(text):
                 result, target = _SLASH.match(text).groups()
                 texts["value"][i] = result
@@ -512,7 +513,12 @@ def _text(v) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return str(v).strip()
+    return _nfc(v)
+
+
+def _nfc(v) -> str:
+    """Cell text in NFC: Excel on macOS writes Vietnamese decomposed (NFD), which looks the same and compares unequal."""
+    return "" if v is None else unicodedata.normalize("NFC", str(v)).strip()
 
 
 def _same_target(shown: str, given: str) -> bool | None:
@@ -599,7 +605,7 @@ def import_form(path: str | Path, data: Dataset, *, period: str | None = None, d
     problems = form.problems
     if any(p.severity == "error" for p in problems):
         return Outcome(form.name, "refused", EXIT_FINDINGS, problems)
-    rows, provenance = observations(form, data)
+    rows, provenance = observations(form)
     if rows.empty and not any(p.severity == "error" for p in problems):
         problems.append(_problem(form.name, "error", "form.empty",
                                  "biểu mẫu chưa có số liệu nào (các ô màu vàng đều trống): không có gì để nhập.",
@@ -766,12 +772,17 @@ def main(args) -> int:
     # Oldest saved first: of two forms for the same unit and period, the newer one is imported last and stays.
     paths = sorted(args.forms, key=_saved_key)
     codes = []
-    for path in paths:
-        outcome = import_form(path, data, period=args.period, dry_run=args.dry_run, as_reported=args.as_reported,
-                              gx=args.gx)
+    for n, path in enumerate(paths, start=1):
+        try:
+            outcome = import_form(path, data, period=args.period, dry_run=args.dry_run,
+                                  as_reported=args.as_reported, gx=args.gx)
+        except OSError as exc:  # the dataset folder cannot be written: say so, go on with the other forms
+            outcome = Outcome(path.name, "failed", EXIT_INPUT, [Problem(Finding(
+                "error", "form.write", f"không ghi được {exc.filename}: {exc.strerror}",
+                f"cannot write {exc.filename}: {exc.strerror}", file=path.name), path.name)])
         report(outcome, data, lang)
         codes.append(outcome.exit_code)
-        if outcome.status == "written":
+        if outcome.status == "written" and n < len(paths):
             data = load_dataset(data.root)  # the next form of the same unit sees this one
     return max(codes) if codes else EXIT_OK
 
@@ -847,5 +858,6 @@ def report(o: Outcome, data: Dataset, lang: str) -> None:
         "refused": (f"{errors} lỗi: chưa ghi gì; hãy sửa biểu mẫu và nhập lại",
                     f"{errors} error(s): nothing written; correct the form and import it again"),
         "unreadable": ("không đọc được: chưa ghi gì", "cannot be read: nothing written"),
+        "failed": ("không ghi được vào thư mục dữ liệu", "could not be written into the dataset folder"),
     }[o.status]
     print(f"{o.form}: {msg[0 if vi else 1]}", file=sys.stderr)

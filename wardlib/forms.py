@@ -545,7 +545,7 @@ def select_units(data: Dataset, period: Period, units: list[str] | None, parent:
 
 
 def write_forms(data_dir: Path | None, period: str, units: list[str] | None = None, parent: str | None = None,
-                out: Path | None = None, lang: str = "vi", contact: str | None = None) -> list[Path]:
+                *, out: Path, lang: str = "vi", contact: str | None = None) -> list[Path]:
     """One form per unit: ``out/<period>/<unit_code>.xlsx``; returns the paths written."""
     from wardlib.analysis import build_table
     from wardlib.loaders import load_dataset
@@ -555,7 +555,7 @@ def write_forms(data_dir: Path | None, period: str, units: list[str] | None = No
     data = load_dataset(data_dir or default_data_dir())
     codes = select_units(data, p, units, parent)
     table = build_table(data)
-    folder = Path(out or "forms") / str(p)
+    folder = Path(out) / str(p)
     return [write_form(data, table, code, p, folder / f"{code}.xlsx", lang, contact) for code in codes]
 
 
@@ -567,7 +567,7 @@ def add_parser(sub) -> None:
     f.add_argument("--unit", action="append", dest="units", metavar="CODE",
                    help="unit code; repeat for several (default: every commune of the period, or under --parent)")
     f.add_argument("--parent", metavar="CODE", default=None, help="every commune under this district or province")
-    f.add_argument("--out", type=Path, default=Path("forms"), help="output folder (default: forms/)")
+    f.add_argument("--out", type=Path, required=True, help="output folder: the forms go to OUT/<period>/<unit_code>.xlsx")
     f.add_argument("--contact", default=None,
                    help="who the officers send the filled form to (default: the unit above theirs)")
     f.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the forms and messages")
@@ -577,7 +577,8 @@ def main(args) -> int:
     from wardlib.findings import ContractError
 
     try:
-        paths = write_forms(args.data, args.period, args.units, args.parent, args.out, args.lang, args.contact)
+        paths = write_forms(args.data, args.period, args.units, args.parent, out=args.out, lang=args.lang,
+                            contact=args.contact)
     except ContractError as exc:
         for f in [f for f in exc.findings if f.severity == "error"][:50]:
             print(f.format(args.lang), file=sys.stderr)
@@ -586,6 +587,10 @@ def main(args) -> int:
         return 2
     except WardlibError as exc:
         print(f"wardlib: {exc.message_vi if args.lang == 'vi' else exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output folder that cannot be written
+        print(f"wardlib: {'không ghi được' if args.lang == 'vi' else 'cannot write'} {exc.filename}: {exc.strerror}",
+              file=sys.stderr)
         return 2
     folder = paths[0].parent if paths else args.out
     print(f"{folder}: {len(paths)} form(s) written" if args.lang == "en"
