@@ -12,7 +12,7 @@ ARGS ?=
 # figures for Phường 4) and the latest, after the 2025 reorganisation (demo).
 PERIODS ?= 2024-H1 2026-H1
 
-.PHONY: report test lab validate clean chromium lock lint
+.PHONY: report test lab validate clean chromium libreoffice lock lint
 
 # Root needs no sudo; anyone else installs Debian packages through it.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -58,7 +58,7 @@ report: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/wardlib validate $(ARGS)
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(ARGS)
 
@@ -69,6 +69,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	} || [ -z "$$CI" ]
+
+# The form tests open the Excel forms in LibreOffice Calc (headless, no GUI libraries).
+# Installed when missing, like Chromium: in CI a failed install fails the run,
+# elsewhere those tests then skip and say why.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing Debian's libreoffice-calc-nogui for the form tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
 	} || [ -z "$$CI" ]
 
 lab: $(STAMP)

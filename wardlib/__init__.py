@@ -31,6 +31,8 @@ The modules, each owning one concern:
 - ``warm``       what such a kernel keeps between units and how it forgets the rest
 - ``lock``       one run at a time per output folder
 - ``demo``       synthetic demo datasets at province and national scale
+- ``forms``      the Excel data-entry form per unit and period, for ward officers (``wardlib form``)
+- ``formimport`` reading filled forms back, checked, into ``observations/forms/`` (``wardlib import``)
 - ``outputs``    atomic file writes; ``paths`` where the package's data, notebooks and templates are
 - ``cli``        the ``wardlib`` command
 """

@@ -5,6 +5,8 @@
                       [--recycle K] [--isolated] [--force]
     wardlib demo-data --out DIR [--scope province|national] [--province CODE] [--before-reform] [--seed S]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
+    wardlib form      --period P --out DIR [--data DIR] [--unit CODE ...] [--parent CODE] [--lang vi|en]
+    wardlib import    FORM.xlsx [FORM.xlsx ...] [--data DIR] [--period P] [--dry-run] [--as-reported] [--lang vi|en]
 
 Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed
 (the others still finished), 2 the input cannot be used (the data breaks the
@@ -26,7 +28,7 @@ import json
 import sys
 from pathlib import Path
 
-from wardlib import __version__
+from wardlib import __version__, formimport, forms
 from wardlib.findings import ContractError, Finding, WardlibError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -86,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--csv", type=Path, default=None, help="also write the findings as a CSV file (for a spreadsheet)")
     v.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites")
     v.add_argument("--docs", type=Path, default=None, help="build the Great Expectations Data Docs into this folder")
+    forms.add_parser(sub)
+    formimport.add_parser(sub)
     return p
 
 
@@ -94,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo-data":
             return _demo_data(args)
+        if args.command in ("form", "import"):
+            return (forms if args.command == "form" else formimport).main(args)
         return _validate(args) if args.command == "validate" else _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
