@@ -5,6 +5,8 @@
                       [--recycle K] [--isolated] [--force]
     wardlib demo-data --out DIR [--scope province|national] [--province CODE] [--before-reform] [--seed S]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
+    wardlib extract   REPORT [--data DIR] [--unit CODE] [--period P] [--out DRAFT.csv] [--review PAGE.html]
+    wardlib check-report REPORT [--json] [--lang vi|en]
 
 Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed
 (the others still finished), 2 the input cannot be used (the data breaks the
@@ -12,8 +14,10 @@ contract) or another run is writing into the same output folder, 130
 interrupted (Ctrl-C: what was done is in the manifest; run again to resume).
 Content findings (a wrong stated percentage, an outlier) never block a run:
 they appear on the reports. validate: 0 clean or warnings only, 1 with
-errors (contract or content), 2 the input cannot be read. Bad input gets a
-message, never a traceback.
+errors (contract or content), 2 the input cannot be read. extract: 0 draft
+written, 2 the report cannot be used; check-report: 0 nothing wrong, 1
+something wrong, 2 unreadable (see wardlib.extract, wardlib.reportcheck).
+Bad input gets a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -83,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--csv", type=Path, default=None, help="also write the findings as a CSV file (for a spreadsheet)")
     v.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites")
     v.add_argument("--docs", type=Path, default=None, help="build the Great Expectations Data Docs into this folder")
+
+    from wardlib import extract, reportcheck  # narrative reports: each command in its own module
+
+    extract.add_parser(sub)
+    reportcheck.add_parser(sub)
     return p
 
 
@@ -91,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo-data":
             return _demo_data(args)
+        if args.command in ("extract", "check-report"):
+            from wardlib import extract, reportcheck
+
+            return (extract if args.command == "extract" else reportcheck).main(args)
         return _validate(args) if args.command == "validate" else _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
