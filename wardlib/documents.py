@@ -78,7 +78,7 @@ class Block:
         sec = f"§{self.section}" if self.section else ("đầu văn bản" if vi else "preamble")
         if self.kind == "footnote":
             return f"{sec} {'chú thích' if vi else 'footnote'} {self.note}"
-        if self.kind == "table_row":
+        if self.table:
             return f"{sec} {'bảng' if vi else 'table'} {self.table} {'dòng' if vi else 'row'} {self.row}"
         return f"{sec} {'đoạn' if vi else 'paragraph'} {self.index}"
 
@@ -124,7 +124,7 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     if suffix == ".docx":
         blocks = _read_docx(p)
     elif suffix == ".pdf":
-        blocks = _lines_to_blocks(_read_pdf(p), pdf=True)
+        blocks = _lines_to_blocks(_read_pdf(p))
     else:
         raw = p.read_bytes()
         try:
@@ -163,6 +163,12 @@ def _lines_to_blocks(lines: list[str], pdf: bool = False) -> list[Block]:
             para.clear()
 
     for line in lines:
+        if re.match(r"^\s*\|", line) and not pdf:  # a Markdown table row
+            if re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*", line):
+                continue  # the |---|---| line under the header
+            line = "\t".join(c.strip() for c in line.strip().strip("|").split("|"))
+            if "\t" not in line:
+                line += "\t"
         if "\t" in line and line.strip():
             flush()
             cells = tuple(c.strip() for c in line.rstrip("\n").split("\t"))
@@ -194,6 +200,11 @@ def _read_docx(p: Path) -> list[Block]:
     name = p.name
     with p.open("rb") as fh:
         head = fh.read(8)
+    if head == _OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") not in p.read_bytes():
+        raise _err(f"{name}: this is an old Word .doc file (or another Office file), not .docx; open it in Word "
+                   "and save it as .docx.",
+                   f"{name}: đây là tệp Word .doc cũ (hoặc tệp Office khác), không phải .docx; hãy mở bằng Word và "
+                   "lưu lại dạng .docx.")
     if head == _OLE_MAGIC:
         raise _err(f"{name}: this Word file is password-protected (encrypted); open it in Word, remove the password "
                    "(File → Info → Protect Document → Encrypt with Password, clear it), save, and run again.",
@@ -311,37 +322,92 @@ def _read_pdf(p: Path) -> list[str]:
 
 
 def _pdf_page_lines(page) -> list[str]:
-    """A page's lines; digits set in a smaller, raised font (footnote markers) become superscript characters."""
+    """A page's lines in reading order: a blank line where the gap between lines says a paragraph ends,
+    tab-separated cells for a table row (wrapped cell text joined back), footnote markers as superscripts.
+
+    pypdf's text visitor gives every run with its position and font size: digits in a smaller font are
+    footnote markers (``52,5%¹``), a lone number opening a line of the footnote area is a footnote's number.
+    """
     pieces: list[tuple[float, float, str, float]] = []  # (y, x, text, size)
 
     def visit(text, cm, tm, font, size):
-        if not text:
-            return
-        scale = (tm[3] ** 2 + tm[2] ** 2) ** 0.5 * ((cm[3] ** 2 + cm[2] ** 2) ** 0.5 or 1)
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        pieces.append((y, x, text, size * (scale or 1)))
+        if text and text.strip():
+            scale = abs(tm[3]) * (abs(cm[3]) or 1) or 1
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            for k, part in enumerate(text.split("\n")):
+                if part.strip():
+                    pieces.append((y - k * size * scale, x, part, size * scale))
 
     page.extract_text(visitor_text=visit)
     if not pieces:
         return []
-    sizes = sorted(s for _, _, t, s in pieces if t.strip() and len(t.strip()) > 3)
-    body = sizes[len(sizes) // 2] if sizes else 0
+    sizes = sorted(s for _, _, t, s in pieces if len(t.strip()) > 3)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
+    # group runs into lines; a small raised run (a footnote marker) joins the line it sits on
+    big = [p for p in pieces if not (body and p[3] < 0.8 * body)]
+    small = [p for p in pieces if body and p[3] < 0.8 * body]
+    rows: list[list[tuple[float, float, str, float]]] = []
+    for piece in sorted(big, key=lambda p: (-p[0], p[1])):
+        for row in rows[-3:]:
+            if abs(row[0][0] - piece[0]) < 2.0:
+                row.append(piece)
+                break
+        else:
+            rows.append([piece])
+    for piece in small:
+        near = min(rows, key=lambda r: abs(r[0][0] - piece[0]), default=None)
+        if near is not None and abs(near[0][0] - piece[0]) < 0.8 * body:
+            near.append(piece)
+        else:
+            rows.append([piece])
+    rows.sort(key=lambda r: -r[0][0])
+    lines: list[tuple[float, list[tuple[float, str]]]] = []
+    for row in rows:
+        row.sort(key=lambda p: p[1])
+        cells: list[tuple[float, str]] = []
+        glued = False  # the previous run was a marker: what follows continues the same cell
+        for k, (y, x, t, size) in enumerate(row):
+            digits = t.strip().isdigit() and len(t.strip()) <= 3
+            if digits and body and (size < 0.8 * body or (k == 0 and len(row) > 1 and row[1][2].startswith(" "))):
+                t = t.strip().translate(_TO_SUPER) + (" " if k == 0 else "")
+                if cells and k:
+                    cells[-1] = (cells[-1][0], cells[-1][1] + t)
+                else:
+                    cells.append((x, t))
+                glued = True
+                continue
+            if cells and (glued or x - (cells[-1][0] + len(cells[-1][1]) * 0.45 * body) < body):
+                cells[-1] = (cells[-1][0], cells[-1][1] + t)  # the same cell, continued
+            else:
+                cells.append((x, t))
+            glued = False
+        lines.append((row[0][0], cells))
     out: list[str] = []
-    line: list[str] = []
+    spacing = sorted(a[0] - b[0] for a, b in zip(lines, lines[1:]) if a[0] > b[0])
+    usual = [d for d in spacing if d >= body]
+    step = usual[len(usual) // 10] if usual else body * 1.2  # the usual distance between two lines
+    columns: list[float] = []
     last_y = None
-    for y, x, text, size in pieces:
-        t = text
-        if body and size < 0.8 * body and t.strip().isdigit() and last_y is not None and y > last_y - 0.5 * body:
-            t = t.strip().translate(_TO_SUPER)  # raised and small: a footnote marker
-        parts = t.split("\n")
-        for k, part in enumerate(parts):
-            if k:
-                out.append("".join(line))
-                line = []
-            line.append(part)
+    for y, cells in lines:
+        xs = [x for x, _ in cells]
+        if len(cells) >= 3:  # a table row
+            columns = xs
+            out.append("\t".join(t.strip() for _, t in cells))
+        elif columns and all(any(abs(x - c) < 2 for c in columns) for x in xs) \
+                and not any(abs(xs[0] - columns[0]) < 2 for _ in [0]):
+            row = out[-1].split("\t")  # the wrapped rest of the previous row's cells
+            for x, t in cells:
+                i = min(range(len(columns)), key=lambda j: abs(columns[j] - x))
+                if i < len(row):
+                    row[i] = f"{row[i]} {t.strip()}".strip()
+            out[-1] = "\t".join(row)
+        else:
+            columns = []
+            if last_y is not None and last_y - y > 1.45 * step:
+                out.append("")
+            out.append("".join(t for _, t in cells))
         last_y = y
-    out.append("".join(line))
     return out
 
 

@@ -346,6 +346,59 @@ def _appendix_rows(doc: Document) -> list[tuple[Block, dict]]:
     return out
 
 
+_RESULT_HEAD = re.compile(r"^(thực hiện|kết quả|số lượng|giá trị|số liệu|ước thực hiện)", re.I)
+_TARGET_HEAD = re.compile(r"^(dự toán|kế hoạch|chỉ tiêu)", re.I)
+_PCT_HEAD = re.compile(r"^(tỷ lệ|tỉ lệ|%|so với)", re.I)
+
+
+def _table_texts(doc: Document) -> list[Block]:
+    """Rows of other tables (not the commitments appendix) as the sentence they stand for.
+
+    ``| Phí, lệ phí | 96,4 | 150 | 64,3% |`` under ``Khoản thu | Thực hiện (triệu đồng) | Dự toán (triệu đồng) |
+    Tỷ lệ`` reads as ``Phí, lệ phí 96,4 triệu đồng/150 triệu đồng, đạt 64,3%``; the figure keeps the row's place.
+    """
+    out: list[Block] = []
+    head: dict | None = None
+    for b in doc.blocks:
+        if b.kind != "table_row":
+            continue
+        low = [norm(c) for c in b.cells]
+        if b.row == 1:
+            head = None
+            if any(c.startswith("nội dung") for c in low) and any(c.startswith("chỉ tiêu") for c in low):
+                continue  # the commitments appendix: read by its columns
+            res = next((i for i, c in enumerate(low) if _RESULT_HEAD.match(c)), None)
+            if res is None:
+                continue
+            unit = lambda c: (re.search(r"\(([^)]*)\)", c) or [None, ""])[1]  # noqa: E731
+            head = {"result": res, "target": next((i for i, c in enumerate(low) if _TARGET_HEAD.match(c)), None),
+                    "pct": next((i for i, c in enumerate(low) if _PCT_HEAD.match(c)), None),
+                    "units": [unit(c) for c in b.cells]}
+            continue
+        if head is None:
+            continue
+        cells = list(b.cells)
+        label = next((c for i, c in enumerate(cells) if i not in (head["result"], head["target"], head["pct"])
+                      and c and not re.fullmatch(r"[\d.,%\s]+", c)), "")
+
+        def cell(i):
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        res, tgt, pct = cell(head["result"]), cell(head["target"]), cell(head["pct"])
+        if not res:
+            continue
+        u_res = head["units"][head["result"]]
+        text = f"{label} {res} {u_res}".rstrip()
+        if tgt:
+            u_t = head["units"][head["target"]] if head["target"] is not None else ""
+            text += f"/{tgt} {u_t}".rstrip()
+        if pct:
+            text += f", đạt {pct}" + ("" if pct.endswith("%") else "%")
+        out.append(Block("row_text", text, b.index, b.section, b.heading, b.part, b.plan, "", b.cells, b.table,
+                         b.row))
+    return out
+
+
 def _cell_number(text: str) -> tuple[str, float | None]:
     """(operator, number) of a target or result cell: ``>37`` → (">", 37), ``01`` → ("", 1), text → ("", None)."""
     m = re.fullmatch(r"\s*(>=|<=|≥|≤|>|<|=)?\s*(\d+(?:[.,]\d+)?)\s*%?\s*", text)
@@ -405,6 +458,7 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
     for b in doc.blocks:
         if b.kind in ("paragraph", "footnote"):
             figures.extend(find_figures(b))
+    figures.extend(f for b in _table_texts(doc) for f in find_figures(b))
     maps = [Mapping(f, period=str(month if f.month_only else p)) for f in figures]
     pairs = []
     for k, m in enumerate(maps):
