@@ -114,9 +114,9 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
                    f"{name}: báo cáo phải là tệp {', '.join(SUFFIXES)}; hãy lưu lại ở một trong các dạng đó.")
     size = p.stat().st_size  # before reading anything
     if size > max_bytes:
-        raise _err(f"{name}: the file is {size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB a report can be; "
+        raise _err(f"{name}: the file is {size / 2**20:,.0f} MB, over the {max_bytes / 2**20:,.0f} MB a report can be; "
                    "check that this is the report (a scanned or image-heavy file: save it as text or Word).",
-                   f"{name}: tệp nặng {size / 1e6:,.0f} MB, quá {max_bytes / 1e6:,.0f} MB cho phép của một báo cáo; "
+                   f"{name}: tệp nặng {size / 2**20:,.0f} MB, quá {max_bytes / 2**20:,.0f} MB cho phép của một báo cáo; "
                    "hãy kiểm tra đúng tệp báo cáo chưa (tệp quét hoặc nhiều hình: lưu lại dạng văn bản hoặc Word).")
     if size == 0:
         raise _err(f"{name}: the file is empty; give the report's Word, PDF or text file.",

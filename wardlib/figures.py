@@ -176,6 +176,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
                 continue
         if _YEAR.match(raw) and not re.match(r"\s*(?:%|đ|đồng|người|hộ|hồ sơ|lượt|trường hợp|ca|việc)", after):
             continue
+        if raw in ("24", "7") and re.search(r"\b24\s*/\s*$", before):  # "24/24", "24/7": round the clock
+            continue
         if re.search(r"\d\s*[-–]\s*$", before):  # "2023 - 2024", "2021 - 2030": a range of years
             continue
         out.append((s, e, raw))
@@ -287,7 +289,7 @@ def _context(block: Block, figs: list[Figure]) -> None:
         f.last_year = bool(_LAST_YEAR.search(f.left))
         f.raw = text[f.start:f.end]
         f.topic = _topic(block, text, ss)
-        st = re.match(r"^\s*[,;]?\s*xếp\s+loại\s*:?\s*([A-ZĐÀ-Ỹa-zđà-ỹ ]{2,20}?)\s*(?:[.;,]|$)", text[f.end:])
+        st = re.match(r"^\s*[a-zà-ỹ]{0,8}\s*[,;]?\s*xếp\s+loại\s*:?\s*([A-ZĐÀ-Ỹa-zđà-ỹ ]{2,20}?)\s*(?:[.;,]|$)", text[f.end:])
         if st:
             f.status = st.group(1).strip()
         if f.bound and f.bound != "khoảng":

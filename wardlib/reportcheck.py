@@ -54,7 +54,10 @@ RULES = {
 
 def report_figures(doc: Document) -> list[list[Figure]]:
     """The figures of each block that reports results (the tasks for next period and the closing left out)."""
-    return [find_figures(b) for b in doc.blocks if b.kind in ("paragraph", "footnote") and not b.plan]
+    from wardlib.extract import _table_texts
+
+    blocks = [find_figures(b) for b in doc.blocks if b.kind in ("paragraph", "footnote") and not b.plan]
+    return blocks + [find_figures(b) for b in _table_texts(doc) if not b.plan]
 
 
 def check_document(doc: Document) -> list[Finding]:
