@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -232,7 +233,7 @@ def _phrase_score(phrases: tuple[str, ...], left: str, right: str, topic: str = 
     """
     best = 0.0
     for p in phrases:
-        both = f"{left} {right}".strip()
+        both = f"{left[-70:]} {right}".strip()
         for window, weight, from_end in ((right, 1.0, False), (left, 0.97, True), (both, 0.96, True),
                                          (topic, 0.85, False)):
             if len(window) < 3:
@@ -253,6 +254,49 @@ def _phrase_score(phrases: tuple[str, ...], left: str, right: str, topic: str = 
     return best
 
 
+def _windows(fig: Figure) -> tuple[str, str, str]:
+    """The figure's words before, after and its paragraph's topic, normalised (once per figure)."""
+    if fig.normalised is None:  # bounded: the words far from the number say little, and cost the most
+        fig.normalised = (norm(fig.left)[-100:], norm(fig.right)[:70], norm(fig.topic)[:110])
+    return fig.normalised
+
+
+_WINDOWS = ((1.0, "right"), (0.97, "left"), (0.96, "both"), (0.85, "topic"))  # weights as in _phrase_score
+_MAX_BONUS = 13.0  # the most _score adds to the phrase score (section +8, unit of measure +5)
+
+
+def _upper_bounds(inds: list[_Indicator], figs: list[Figure]) -> np.ndarray:
+    """For each figure and indicator, a bound on :func:`_phrase_score` from above, for all pairs at once.
+
+    rapidfuzz's ``process.cdist`` scores every phrase against every window in C++; the exact score
+    (:func:`_phrase_score`, with the distance of the match from the number) is then computed only for
+    the pairs whose bound could reach a mapping — a 40-page report has a thousand figures and the
+    catalog some four hundred phrases.
+    """
+    from rapidfuzz import process
+
+    if not figs or not inds:
+        return np.zeros((len(figs), len(inds)))
+    phrases = sorted({p for i in inds for p in i.phrases})
+    pos = {p: n for n, p in enumerate(phrases)}
+    windows = []
+    for f in figs:
+        left, right, topic = _windows(f)
+        windows += [right, left, f"{left[-70:]} {right}".strip(), topic]
+    uniq = sorted(set(windows))
+    w_pos = {w: n for n, w in enumerate(uniq)}
+    partial = process.cdist(phrases, uniq, scorer=fuzz.partial_ratio, score_cutoff=50, dtype=np.float32, workers=-1)
+    whole = process.cdist(phrases, uniq, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+    lp = np.array([len(p) for p in phrases], dtype=np.float32)[:, None]
+    lw = np.array([len(w) for w in uniq], dtype=np.float32)[None, :]
+    m = np.where(lw >= lp, partial, whole * (0.6 + 0.4 * lw / lp))
+    m = np.where(lw < 3, 0.0, m) + np.minimum(lp, 40) * 0.1
+    per_ind = np.stack([m[[pos[p] for p in i.phrases]].max(axis=0) for i in inds])  # (indicators, windows)
+    cols = np.array([w_pos[w] for w in windows]).reshape(len(figs), len(_WINDOWS))
+    weights = np.array([w for w, _ in _WINDOWS], dtype=np.float32)
+    return (per_ind[:, cols] * weights[None, None, :]).max(axis=2).T  # (figures, indicators)
+
+
 def _sections(doc: Document, catalog: Catalog) -> dict[str, str]:
     """The report's section numbers → the catalog's section codes, by title where they are named alike."""
     titles = {code: norm(str(r["title_vi"])) for code, r in catalog.sections.iterrows()}
@@ -270,20 +314,21 @@ def _sections(doc: Document, catalog: Catalog) -> dict[str, str]:
     return out
 
 
+def _gate(ind: _Indicator, fig: Figure) -> bool:
+    """Whether the unit of measure lets ``fig`` be a value of ``ind`` at all."""
+    if fig.money != ind.money:
+        return False
+    if fig.percent != ind.percent:
+        return False  # a pair is a result and its plan; its share goes with the result's indicator
+    return (fig.kind == "rank") == (ind.kind == "rank")
+
+
 def _score(ind: _Indicator, fig: Figure, section: str) -> float | None:
     """Score of ``fig`` as a value of ``ind``; ``None`` where the unit of measure rules it out."""
-    if fig.money != ind.money:
+    if not _gate(ind, fig):
         return None
-    if fig.percent != ind.percent and not (fig.kind == "pair" and ind.percent):
-        return None
-    if fig.kind == "pair" and ind.percent:
-        return None  # a pair is a result and its plan; its share goes with the result's indicator
-    if fig.kind == "rank" and ind.kind != "rank":
-        return None
-    if ind.kind == "rank" and fig.kind != "rank":
-        return None
-    left, right = norm(fig.left), norm(fig.right)
-    s = _phrase_score(ind.phrases, left, right, norm(fig.topic))
+    left, right, topic = _windows(fig)
+    s = _phrase_score(ind.phrases, left, right, topic)
     if s <= 0:
         return None
     if section and ind.section == section:
@@ -460,6 +505,8 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
             figures.extend(find_figures(b))
     figures.extend(f for b in _table_texts(doc) for f in find_figures(b))
     maps = [Mapping(f, period=str(month if f.month_only else p)) for f in figures]
+    prose = [i for i in inds if i.section != "PL"]
+    bounds = _upper_bounds(prose, figures)
     pairs = []
     for k, m in enumerate(maps):
         f = m.figure
@@ -471,12 +518,16 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
             continue
         section = sec_map.get(f.block.section, f.block.section)
         scored = []
-        for ind in inds:
-            if ind.section == "PL":
-                continue
+        ub = bounds[k]
+        worth = np.flatnonzero(ub + _MAX_BONUS >= THRESHOLD - MARGIN)
+        for j in worth:
+            ind = prose[j]
             s = _score(ind, f, section)
             if s is not None:
                 scored.append((s, ind.code))
+        if len(scored) < 3:  # for the review: the nearest indicators, by their bound (never mapped)
+            near = [j for j in np.argsort(-ub)[:6] if j not in set(worth)]
+            scored += [(float(ub[j]), prose[j].code) for j in near if _gate(prose[j], f)][:3 - len(scored)]
         scored.sort(reverse=True)
         m.candidates = [(c, round(s, 1)) for s, c in scored[:3]]
         for s, c in scored[:6]:

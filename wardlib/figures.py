@@ -90,6 +90,7 @@ class Figure:
     parts_of: int | None = None  # index (in the block's figures) of a stated total this is a part of
     status: str = ""  # a qualitative result written with it ("xếp loại: Xuất sắc")
     cells: dict = field(default_factory=dict)  # a table row's fields
+    normalised: tuple | None = field(default=None, repr=False)  # (left, right, topic) as extract compares them
 
     @property
     def where(self) -> str:
