@@ -30,6 +30,10 @@ The modules, each owning one concern:
 - ``warm``       what such a kernel keeps between units and how it forgets the rest
 - ``lock``       one run at a time per output folder
 - ``demo``       synthetic demo datasets at province and national scale
+- ``documents``  reading narrative reports (Word with footnotes, text-layer PDF, text, Markdown)
+- ``figures``    finding the figures of Vietnamese report prose, with their places
+- ``extract``    mapping a report's figures to the catalog: the draft of ``wardlib extract``
+- ``reportcheck`` a report's own arithmetic (``wardlib check-report``); ``review`` the review page
 - ``outputs``    atomic file writes; ``paths`` where the package's data, notebooks and templates are
 - ``cli``        the ``wardlib`` command
 """
