@@ -6,7 +6,6 @@ the made-up reports of ``tests/data/reports/`` against their hand-written ``*.ex
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,11 +14,10 @@ import pytest
 
 from tests.browser import chromium, need_browser  # noqa: F401 (a fixture)
 from wardlib.cli import main
-from wardlib.documents import Block, DocumentError, read_document
+from wardlib.documents import Block, read_document
 from wardlib.extract import extract, find_period, score_draft
 from wardlib.figures import find_figures, read_number
 from wardlib.paths import default_data_dir
-from wardlib.periods import Period
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "sources" / "bao-cao-6-thang-2024-phuong-4.txt"
@@ -313,3 +311,12 @@ def test_review_page_opens_offline_in_chromium(chromium, review_page):
         assert "<script>" in page.inner_text("body")  # shown as text
     finally:
         tab.context.close()
+
+
+def test_the_figures_docstring_examples():
+    import doctest
+
+    import wardlib.figures
+
+    result = doctest.testmod(wardlib.figures)
+    assert result.attempted > 0 and result.failed == 0

@@ -49,8 +49,8 @@ from rapidfuzz import fuzz
 
 from wardlib.catalog import Catalog, build_catalog
 from wardlib.documents import Block, Document, DocumentError, read_document
-from wardlib.figures import Figure, decimals_of, find_figures
-from wardlib.findings import Finding, WardlibError
+from wardlib.figures import Figure, find_figures
+from wardlib.findings import WardlibError
 from wardlib.outputs import write_atomic
 from wardlib.periods import Period, PeriodError
 from wardlib.tables import read_table
@@ -496,7 +496,6 @@ def extract(report: str | Path, data_dir: str | Path | None = None, unit: str | 
 
 def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
     inds = _indicators(catalog)
-    by_code = {i.code: i for i in inds}
     sec_map = _sections(doc, catalog)
     month = Period(p.year, "month", p.last_month) if p.kind != "month" else p
     figures: list[Figure] = []
@@ -567,18 +566,18 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
         fig = Figure(b, 0, len(b.text), b.text, "cell", rv, target=tv, cells=dict(row, target_op=op))
         fig.sentence = b.text
         m = Mapping(fig, period=str(p), candidates=[(c, round(s, 1)) for s, c in ranked[:3]])
-        if ranked and ranked[0][0] >= THRESHOLD and (c := ranked[0][1], str(p)) not in taken:
+        if ranked and ranked[0][0] >= THRESHOLD and (ranked[0][1], str(p)) not in taken:
             m.indicator, m.confidence = ranked[0][1], round(min(ranked[0][0], 100.0) / 100, 2)
             taken.add((m.indicator, str(p)))
         else:
             m.reason = "no match"
         maps.append(m)
     # the share of a result over a base: a rate of the catalog takes the share, its parts the figures
-    _rates(maps, catalog, by_code, taken)
+    _rates(maps, catalog)
     return maps
 
 
-def _rates(maps: list[Mapping], catalog: Catalog, by_code: dict, taken: set) -> None:
+def _rates(maps: list[Mapping], catalog: Catalog) -> None:
     rates = catalog.rates()
     num_of = {str(r["numerator"]): (str(code), str(r["denominator"])) for code, r in rates.iterrows()}
     for m in maps:
@@ -689,7 +688,7 @@ def main(args: argparse.Namespace) -> int:
     except (DocumentError, ExtractError, PeriodError, WardlibError) as exc:
         print(f"wardlib: {exc.message_vi if lang == 'vi' else exc}", file=sys.stderr)
         return 2
-    mapped, total = len(ex.draft), len(ex.mappings)
+    mapped = len(ex.draft)
     if args.out:
         write_atomic(args.out, to_csv(ex.draft))
         unmapped_path = args.out.with_name(args.out.stem + ".unmapped.csv")
@@ -706,7 +705,6 @@ def main(args: argparse.Namespace) -> int:
         msg = (f"{ex.document.path.name}: {ex.unit_name} ({ex.unit_code}), {ex.period}: {mapped} draft rows, "
                f"{n_unmapped} figures not mapped" + (f" (see {args.out.stem}.unmapped.csv)" if args.out else ""))
     print(msg, file=sys.stderr)
-    del total
     return 0
 
 

@@ -211,8 +211,11 @@ def render_review(ex: Extraction, report: str | Path, data_dir: str | Path | Non
     params = {"report": str(Path(report).resolve()), "data_dir": str(Path(data_dir).resolve()) if data_dir else "",
               "unit_code": ex.unit_code, "period": str(ex.period), "lang": lang}
     executed = render.execute(nb, params, timeout=300)
+    import hashlib
+
     title = TEXT[lang]["title"]
+    digest = hashlib.sha256(Path(report).read_bytes()).hexdigest()[:12]  # which version of the report was read
     page = render.PageInfo(title=f"{title} — {ex.document.path.name}", lang=lang,
                            unit_label=f"{ex.unit_name} ({ex.unit_code})", period_label=ex.period.label(lang),
-                           data_version=ex.document.path.name)
+                           data_version=f"{ex.document.path.name} {digest}")
     return render.export_html(executed, page, mode="single")
