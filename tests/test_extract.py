@@ -320,3 +320,18 @@ def test_the_figures_docstring_examples():
 
     result = doctest.testmod(wardlib.figures)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_unit_name_shared_by_two_cities_is_settled_by_the_city_the_report_names(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("observations"))
+    with (data / "units.csv").open("a", encoding="utf-8") as fh:  # another Phường 4, in another city
+        fh.write("867,Thành phố Sa Đéc,district,87,thành phố,,,2025-06-30,\n"
+                 "29902,Phường 4,commune,867,phường,,,2025-06-30,\n")
+    assert extract(SEED, data).unit_code == "29872"  # the seed names "Thành phố Cao Lãnh"
+    bare = tmp_path / "bc.txt"
+    bare.write_text("Phường 4, ngày 20 tháng 6 năm 2024\n\nBÁO CÁO\n\nTình hình 6 tháng đầu năm 2024\n\n"
+                    "1.1. Sản xuất kinh doanh\n\nThành lập mới 24 hộ kinh doanh cá thể.\n", encoding="utf-8")
+    assert main(["extract", str(bare), "--data", str(data), "--lang", "en"]) == 2
+    assert "matches no single commune" in capsys.readouterr().err
+    assert main(["extract", str(bare), "--data", str(data), "--unit", "29902"]) == 0

@@ -15,8 +15,8 @@ interrupted (Ctrl-C: what was done is in the manifest; run again to resume).
 Content findings (a wrong stated percentage, an outlier) never block a run:
 they appear on the reports. validate: 0 clean or warnings only, 1 with
 errors (contract or content), 2 the input cannot be read. extract: 0 draft
-written, 2 the report cannot be used; check-report: 0 nothing wrong, 1
-something wrong, 2 unreadable (see wardlib.extract, wardlib.reportcheck).
+written, 1 the review page failed, 2 the report cannot be used; check-report: 0
+nothing wrong, 1 something wrong, 2 unreadable (wardlib.extract, wardlib.reportcheck).
 Bad input gets a message, never a traceback.
 """
 

@@ -682,9 +682,16 @@ def main(args: argparse.Namespace) -> int:
         ex = extract(args.report, args.data, args.unit, args.period)
         html = None
         if args.review:
+            from papermill.exceptions import PapermillExecutionError
+
             from wardlib.review import render_review
 
-            html = render_review(ex, args.report, args.data, lang)
+            try:
+                html = render_review(ex, args.report, args.data, lang)
+            except PapermillExecutionError as exc:  # a bug of ours, said without a traceback; nothing written
+                print(f"wardlib: the review page failed in its cell {exc.cell_index} ({exc.ename}: {exc.evalue}); "
+                      "nothing was written", file=sys.stderr)
+                return 1
     except (DocumentError, ExtractError, PeriodError, WardlibError) as exc:
         print(f"wardlib: {exc.message_vi if lang == 'vi' else exc}", file=sys.stderr)
         return 2
