@@ -491,6 +491,11 @@ def extract(report: str | Path, data_dir: str | Path | None = None, unit: str | 
     notes.append(f"{name} ({code}), {p.label('vi')} ({p})")
     mappings = _map(doc, catalog, p)
     draft, unmapped = _tables(doc, catalog, mappings, code, p)
+    if p.kind == "quarter" and p.number == 3 and re.search(r"(?:09|9|chín)\s+tháng", doc.header_text(8), re.I):
+        # the contract has no nine-month period: the figures are stored at Q3 and say they run from 1 January
+        ytd = "9 tháng đầu năm (lũy kế 1/1–30/9, not Q3 alone)"
+        draft["note"] = draft["note"].map(lambda n: f"{ytd}; {n}" if n else ytd)
+        notes.append(ytd)
     return Extraction(doc, code, name, p, mappings, draft, unmapped, notes)
 
 

@@ -130,7 +130,8 @@ def decimals_of(raw: str) -> int:
 
 def _sentence_bounds(text: str, pos: int, stops: str = ".!?;") -> tuple[int, int]:
     """Start and end of the clause (``;`` ends one) or, with ``stops=".!?"``, the sentence around ``pos``."""
-    starts = [m.end() for m in re.finditer(rf"[{stops}]\s+(?=[A-ZĐÀ-Ỹ0-9\-+])|^", text[:pos])]
+    clause = r";\s+|" if ";" in stops else ""
+    starts = [m.end() for m in re.finditer(rf"{clause}[.!?]\s+(?=[A-ZĐÀ-Ỹ0-9\-+])|^", text[:pos])]
     start = starts[-1] if starts else 0
     m = re.search(rf"[{stops}](?:\s|$)", text[pos:])
     end = pos + m.end() if m else len(text)
