@@ -271,12 +271,26 @@ def _upper_bounds(inds: list[_Indicator], figs: list[Figure]) -> np.ndarray:
     rapidfuzz's ``process.cdist`` scores every phrase against every window in C++; the exact score
     (:func:`_phrase_score`, with the distance of the match from the number) is then computed only for
     the pairs whose bound could reach a mapping — a 40-page report has a thousand figures and the
-    catalog some four hundred phrases.
+    catalog some four hundred phrases. Only pairs the unit of measure allows (:func:`_gate`: amounts
+    with amounts, percentages with percentages, ranks with ranks) are scored; the others get −1.
     """
+    out = np.full((len(figs), len(inds)), -1.0, dtype=np.float32)
+    groups: dict[tuple, tuple[list[int], list[int]]] = {}
+    for j, i in enumerate(inds):
+        groups.setdefault((i.money, i.percent, i.kind == "rank"), ([], []))[1].append(j)
+    for k, f in enumerate(figs):
+        key = (f.money, f.percent, f.kind == "rank")
+        if key in groups:
+            groups[key][0].append(k)
+    for fig_ix, ind_ix in groups.values():
+        if fig_ix and ind_ix:
+            out[np.ix_(fig_ix, ind_ix)] = _bounds([inds[j] for j in ind_ix], [figs[k] for k in fig_ix])
+    return out
+
+
+def _bounds(inds: list[_Indicator], figs: list[Figure]) -> np.ndarray:
     from rapidfuzz import process
 
-    if not figs or not inds:
-        return np.zeros((len(figs), len(inds)))
     phrases = sorted({p for i in inds for p in i.phrases})
     pos = {p: n for n, p in enumerate(phrases)}
     windows = []
@@ -531,7 +545,7 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
                 scored.append((s, ind.code))
         if len(scored) < 3:  # for the review: the nearest indicators, by their bound (never mapped)
             near = [j for j in np.argsort(-ub)[:6] if j not in set(worth)]
-            scored += [(float(ub[j]), prose[j].code) for j in near if _gate(prose[j], f)][:3 - len(scored)]
+            scored += [(float(ub[j]), prose[j].code) for j in near if ub[j] >= 0][:3 - len(scored)]
         scored.sort(reverse=True)
         m.candidates = [(c, round(s, 1)) for s, c in scored[:3]]
         for s, c in scored[:6]:
