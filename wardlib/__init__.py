@@ -33,6 +33,10 @@ The modules, each owning one concern:
 - ``demo``       synthetic demo datasets at province and national scale
 - ``forms``      the Excel data-entry form per unit and period, for ward officers (``wardlib form``)
 - ``formimport`` reading filled forms back, checked, into ``observations/forms/`` (``wardlib import``)
+- ``documents``  reading narrative reports (Word with footnotes, text-layer PDF, text, Markdown)
+- ``figures``    finding the figures of Vietnamese report prose, with their places
+- ``extract``    mapping a report's figures to the catalog: the draft of ``wardlib extract``
+- ``reportcheck`` a report's own arithmetic (``wardlib check-report``); ``review`` the review page
 - ``outputs``    atomic file writes; ``paths`` where the package's data, notebooks and templates are
 - ``cli``        the ``wardlib`` command
 """

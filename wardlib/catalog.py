@@ -26,6 +26,9 @@ off_track_below  progress under which a line is off track (default 0.6)
 expect         what every commune's half-year and year report should give:
                ``value``, ``target`` (a value and a target) or empty (optional
                line); the completeness and missing-target checks use it
+aliases        phrases reports use for the indicator, separated by ``|``
+               (``thành lập mới hộ kinh doanh|hộ kinh doanh mới``); ``wardlib
+               extract`` matches a report's figures to them as well as to name_vi
 =============  ===========================================================
 
 The catalog's row order is the order reports show the indicators in.
@@ -45,7 +48,8 @@ from wardlib.tables import RawTable, check_allowed, check_columns, text_column
 
 REQUIRED = ("code", "name_vi", "unit", "section")
 OPTIONAL = ("name_en", "kind", "direction", "aggregation", "decimals", "parent", "breakdown",
-            "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below", "expect")
+            "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below", "expect",
+            "aliases")
 KINDS = ("count", "amount", "percent", "score", "rank", "ratio")
 DIRECTIONS = ("up", "down", "none")
 AGGREGATIONS = ("sum", "last", "mean", "none")

@@ -7,6 +7,8 @@
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
     wardlib form      --period P --out DIR [--data DIR] [--unit CODE ...] [--parent CODE] [--lang vi|en]
     wardlib import    FORM.xlsx [FORM.xlsx ...] [--data DIR] [--period P] [--dry-run] [--as-reported] [--lang vi|en]
+    wardlib extract   REPORT [--data DIR] [--unit CODE] [--period P] [--out DRAFT.csv] [--review PAGE.html]
+    wardlib check-report REPORT [--json] [--lang vi|en]
 
 Exit codes — run: 0 every page rendered (or unchanged), 1 some pages failed
 (the others still finished), 2 the input cannot be used (the data breaks the
@@ -17,21 +19,27 @@ Content findings (a wrong stated percentage, an outlier) never block a run:
 they appear on the reports. validate: 0 clean or warnings only, 1 with
 errors (contract or content), 2 the input cannot be read. validate reports
 every layer in one pass: rows breaking the contract are set aside and the
-consistency rules and GX suites run on the rest. Bad input gets a message,
-never a traceback.
+consistency rules and GX suites run on the rest. form and import: as validate
+(wardlib.forms, wardlib.formimport). extract: 0 draft written, 1 the review page
+failed, 2 the report cannot be used; check-report: 0 nothing wrong, 1 something
+wrong, 2 unreadable (wardlib.extract, wardlib.reportcheck). Bad input gets a
+message, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
 
-from wardlib import __version__, formimport, forms
+from wardlib import __version__
 from wardlib.findings import ContractError, Finding, WardlibError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+# Commands that live in a module of their own, with its add_parser(subparsers) and main(args).
+OWN_MODULE = {"form": "forms", "import": "formimport", "extract": "extract", "check-report": "reportcheck"}
 # Findings that mean a file cannot be read at all (validate exits 2), as opposed to content to correct.
 UNREADABLE = {"contract.file", "contract.size", "contract.encoding", "contract.excel", "contract.settings"}
 
@@ -88,8 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--csv", type=Path, default=None, help="also write the findings as a CSV file (for a spreadsheet)")
     v.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites")
     v.add_argument("--docs", type=Path, default=None, help="build the Great Expectations Data Docs into this folder")
-    forms.add_parser(sub)
-    formimport.add_parser(sub)
+    for module in dict.fromkeys(OWN_MODULE.values()):
+        importlib.import_module(f"wardlib.{module}").add_parser(sub)
     return p
 
 
@@ -98,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo-data":
             return _demo_data(args)
-        if args.command in ("form", "import"):
-            return (forms if args.command == "form" else formimport).main(args)
+        if args.command in OWN_MODULE:
+            return importlib.import_module(f"wardlib.{OWN_MODULE[args.command]}").main(args)
         return _validate(args) if args.command == "validate" else _run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
