@@ -29,8 +29,11 @@ findings: str = ""  # findings.json do wardlib run lập; để trống: kiểm 
 docs_href: str = ""  # đường dẫn tới Data Docs của Great Expectations, nếu có
 
 # %%
+from wardlib.params import check_parameters
 from wardlib.quality_report import QualityReport
 from wardlib.report import show_figure
+
+check_parameters(globals(), "notebooks/data_quality.py")  # `papermill -p parent 866` gives a number: take its digits, refuse the rest
 
 page = QualityReport.open(data_dir, period, lang, findings, docs_href)
 page.header()
