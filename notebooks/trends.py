@@ -46,4 +46,4 @@ trends.header(parent, unit_code, when)
 
 # %%
 for i, code in enumerate(codes):
-    show_figure(trends.figure(code, units, since or None, until or None), f"chart-trend-{i}")
+    show_figure(trends.figure(code, units, since or None, until or None, when=when), f"chart-trend-{i}")
