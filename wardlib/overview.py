@@ -183,12 +183,19 @@ class CityOverview:
         """Stacked bars: how many lines of each unit are achieved, on track, behind…"""
         r = self.rows[self.rows["status"].isin(list(STATUS_COLOURS)[:5])]
         counts = r.groupby(["unit_name", "status"], observed=True).size().unstack(fill_value=0)
+        # Best first (most lines achieved or on track, then fewest off track), read from the top:
+        # plotly draws the first category of a horizontal bar chart at the bottom.
+        good = counts.reindex(columns=["achieved", "on_track"], fill_value=0).sum(axis=1)
+        bad = counts.reindex(columns=["off_track", "deteriorating"], fill_value=0).sum(axis=1)
+        order = pd.DataFrame({"good": good, "bad": bad, "name": counts.index}, index=counts.index)
+        counts = counts.loc[order.sort_values(["good", "bad", "name"], ascending=[False, True, True]).index[::-1]]
         fig = go.Figure()
         for status in list(STATUS_COLOURS)[:5]:
             if status in counts:
                 fig.add_trace(go.Bar(y=[fmt.chart_text(u) for u in counts.index], x=counts[status], orientation="h",
                                      name=STATUS_TEXT[self.lang][status], marker_color=STATUS_COLOURS[status]))
         fig.update_layout(barmode="stack", title=self.t["statuses"], height=max(320, 26 * len(counts) + 140),
+                          yaxis={"categoryorder": "array", "categoryarray": [fmt.chart_text(u) for u in counts.index]},
                           **{**_LAYOUT, "showlegend": True})
         return fig
 

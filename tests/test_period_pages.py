@@ -1,4 +1,6 @@
-"""A period's trends page draws the units as they were in that period (code and version).
+"""The period pages (city overview, trends) of the embedded data.
+
+A period's trends page draws the units as they were in that period (code and version).
 
 Codes were reused on 1 July 2025: 29869 was Phường 1 and is now Phường Cao Lãnh, 29884 was Xã Mỹ
 Tân and is now Phường Mỹ Ngãi, 29888 was Phường Mỹ Phú and is now Phường Mỹ Trà. A 2024-H1 page
@@ -8,7 +10,7 @@ drew the new units' lines (Phường Cao Lãnh's rebuilt 41,78 tỷ đ in place 
 
 import pytest
 
-from wardlib.overview import Trends
+from wardlib.overview import CityOverview, Trends
 from wardlib.periods import Period
 
 
@@ -40,3 +42,15 @@ def test_a_2026_page_draws_the_new_ward_with_its_rebuilt_history(trends):
     line = fig.data[0]  # then its target, dotted
     assert line.name.removesuffix(" ‡") == "Phường Cao Lãnh"
     assert list(line.x)[0] == "2023-H1" and "circle-open" in line.marker.symbol  # rebuilt points, hollow
+
+
+def test_the_overview_ranks_units_best_first(trends):
+    fig = CityOverview(trends.data, trends.table, "866", Period.parse("2024-H1"), "vi").status_figure()
+    top_down = list(fig.layout.yaxis.categoryarray)[::-1]  # plotly draws the first category at the bottom
+    good = {name: 0 for name in top_down}
+    for trace in fig.data:
+        if trace.name in ("Đạt", "Đúng tiến độ"):
+            for name, n in zip(trace.y, trace.x):
+                good[name] += n
+    assert len(top_down) == 13
+    assert [good[n] for n in top_down] == sorted(good.values(), reverse=True)
