@@ -12,7 +12,7 @@ ARGS ?=
 # figures for Phường 4) and the latest, after the 2025 reorganisation (demo).
 PERIODS ?= 2024-H1 2026-H1
 
-.PHONY: report test lab validate clean chromium libreoffice lock lint
+.PHONY: report test lab validate clean chromium libreoffice lock lint notebooks
 
 # Root needs no sudo; anyone else installs Debian packages through it.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -79,6 +79,14 @@ libreoffice:
 	  echo "installing Debian's libreoffice-calc-nogui for the form tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
 	} || [ -z "$$CI" ]
+# papermill and `jupyter nbconvert` read .ipynb files; the notebooks' sources are jupytext .py
+# files. `make notebooks` writes an .ipynb (no outputs) per source into build/notebooks/,
+# rebuilt whenever its source is newer, for running a notebook by hand with papermill's CLI.
+NOTEBOOKS := $(patsubst notebooks/%.py,build/notebooks/%.ipynb,$(wildcard notebooks/*.py))
+notebooks: $(NOTEBOOKS)
+build/notebooks/%.ipynb: notebooks/%.py $(STAMP)
+	@mkdir -p $(@D)
+	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

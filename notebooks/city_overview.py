@@ -28,7 +28,10 @@ analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để tr�
 
 # %%
 from wardlib.overview import CityOverview
+from wardlib.params import check_parameters
 from wardlib.report import show_figure
+
+check_parameters(globals(), "notebooks/city_overview.py")  # `papermill -p parent 866` gives a number: take its digits, refuse the rest
 
 page = CityOverview.open(data_dir, parent, period, lang, analysis)
 page.header()

@@ -30,8 +30,12 @@ docs_href: str = ""  # đường dẫn tới Data Docs của Great Expectations,
 
 # %%
 from IPython.display import display
+
+from wardlib.params import check_parameters
 from wardlib.quality_report import QualityReport
 from wardlib.report import show_figure
+
+check_parameters(globals(), "notebooks/data_quality.py")  # `papermill -p parent 866` gives a number: take its digits, refuse the rest
 
 page = QualityReport.open(data_dir, period, lang, findings, docs_href)
 display(page.header(), page.planted())  # planted(): the faults a demo dataset lists in planted.csv

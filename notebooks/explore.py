@@ -24,6 +24,9 @@ data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu �
 
 # %%
 from wardlib.explore import Analysis
+from wardlib.params import check_parameters
+
+check_parameters(globals(), "notebooks/explore.py")  # `papermill -p parent 866` gives a number: take its digits, refuse the rest
 
 a = Analysis.load(data_dir or None)
 a.find("ngân sách")  # indicators whose name mentions the budget (accents optional)

@@ -31,8 +31,11 @@ analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để tr�
 
 # %%
 from wardlib.overview import CityOverview, Trends
+from wardlib.params import check_parameters
 from wardlib.periods import Period
 from wardlib.report import show_figure
+
+check_parameters(globals(), "notebooks/trends.py")  # `papermill -p parent 866` gives a number: take its digits, refuse the rest
 
 trends = Trends.open(data_dir, lang, analysis)
 when = Period.parse(until) if until else trends.data.latest_period()
@@ -43,4 +46,4 @@ trends.header(parent, unit_code, when)
 
 # %%
 for i, code in enumerate(codes):
-    show_figure(trends.figure(code, units, since or None, until or None), f"chart-trend-{i}")
+    show_figure(trends.figure(code, units, since or None, until or None, when=when), f"chart-trend-{i}")

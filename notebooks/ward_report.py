@@ -39,7 +39,10 @@ findings: str = ""  # kết quả kiểm tra số liệu (findings.json) do ward
 # Tiêu đề, tóm tắt, kết quả so với kế hoạch năm — header, headline, achievement chart
 from IPython.display import display
 
+from wardlib.params import check_parameters
 from wardlib.report import WardReport, show_figure
+
+check_parameters(globals(), "notebooks/ward_report.py")  # `papermill -p unit_code 29872` gives a number: take its digits, refuse the rest
 
 report = WardReport.open(data_dir, unit_code, period, lang, analysis, findings)
 display(report.header(), report.headline())

@@ -12,7 +12,7 @@ def test_readme_python_examples_run():
         namespace: dict = {}
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
         a = namespace["a"]
-        behind = a.behind("budget_revenue", parent="866", period="2024-H1")
+        behind = a.behind("budget_revenue", parent="866", period="2024-H1").data
         assert set(behind["status"]) <= {"needs_acceleration", "off_track", "deteriorating"}
-        trend = a.trend("budget_revenue", unit="29869")
+        trend = a.trend("budget_revenue", unit="29869").data
         assert list(trend["period"])[:1] == ["2023-H1"] and "rebuilt" in set(trend["origin"])

@@ -92,7 +92,7 @@ def units_table(district_codes: list[str] | None = None) -> pd.DataFrame:
     """A ``units.csv`` table: the legacy units (optionally of some districts only), valid until
     30 June 2025, and the post-reform communes and provinces they became part of.
 
-    For the whole country (``district_codes=None``) that is all 10,040 legacy
+    For the whole country (``district_codes=None``) that is the 10,035 legacy
     communes and all 3,321 current ones: the five special zones (đặc khu)
     formed from former island districts without communes (Bạch Long Vĩ, Cồn
     Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) are not in the 2025 crosswalk and are added

@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="one province (default) or the whole country")
     d.add_argument("--province", default="82", help="province code for --scope province (default 82, Đồng Tháp)")
     d.add_argument("--before-reform", action="store_true",
-                   help="the units before 1 July 2025 (10,040 communes nationally) instead of the current ones (3,321)")
+                   help="the units before 1 July 2025 (10,035 communes with codes nationally) instead of the current ones (3,321)")
     d.add_argument("--periods", default=None,
                    help="comma-separated periods (default: the 12 months 2025-07…2026-06, or 2024-07…2025-06 "
                         "with --before-reform)")

@@ -3,10 +3,17 @@
 >>> from wardlib.explore import Analysis
 >>> a = Analysis.load()                                   # the embedded data
 >>> behind = a.behind("budget_revenue", parent="866", period="2024-H1")
->>> list(behind.columns)[:4]
+>>> list(behind.data.columns)[:4]                         # .data: the raw table behind what is shown
 ['unit_code', 'unit_name', 'value', 'target']
->>> a.trend("dengue", unit="29872")[["period", "value"]].to_dict("records")[:2]
+>>> a.trend("dengue", unit="29872").data[["period", "value"]].to_dict("records")[:2]
 [{'period': '2023-H1', 'value': 2.0}, {'period': '2024-H1', 'value': 20.0}]
+>>> shown = a.league("budget_revenue", parent="866", period="2024-H1").to_html()
+>>> "Đơn vị" in shown and "5.137.820.843" in shown and "needs_acceleration" not in shown
+True
+
+The question methods answer with a pandas ``Styler``: JupyterLab shows it with Vietnamese (or,
+with ``Analysis.load(lang="en")``, English) headers, statuses and number formatting, and its
+``.data`` is the raw table, codes and floats, for further pandas work.
 
 Indicators may be given by code or by a piece of their name, with or
 without Vietnamese accents (``"sốt xuất huyết"``, ``"sot xuat huyet"``,
@@ -25,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from wardlib import fmt
 from wardlib.analysis import build_table, read_table, unit_rows
@@ -40,6 +48,31 @@ TREND_COLUMNS = ["period", "value", "target_value", "achievement_pct", "status",
                  "change_note", "origin", "synthetic"]
 BEHIND = ("needs_acceleration", "off_track", "deteriorating")
 
+#: Column headers as a planner reads them; ``{unit}`` is the indicator's unit of measure.
+HEADERS = {
+    "vi": {"unit_code": "Mã", "unit_name": "Đơn vị", "value": "Kết quả ({unit})", "target": "Kế hoạch ({unit})",
+           "target_value": "Kế hoạch ({unit})", "achievement_pct": "Đạt (% kế hoạch)",
+           "expected_pct": "Tiến độ cần đạt (%)", "status": "Đánh giá", "rank": "Hạng", "rank_of": "Số đơn vị",
+           "change_abs": "Tăng/giảm so với cùng kỳ", "change_pct": "So với cùng kỳ", "change_note": "Ghi chú so sánh",
+           "period": "Kỳ", "origin": "Nguồn số liệu", "synthetic": "Minh họa"},
+    "en": {"unit_code": "Code", "unit_name": "Unit", "value": "Result ({unit})", "target": "Target ({unit})",
+           "target_value": "Target ({unit})", "achievement_pct": "Achieved (% of target)",
+           "expected_pct": "Expected by now (%)", "status": "Status", "rank": "Rank", "rank_of": "Of",
+           "change_abs": "Change on same period", "change_pct": "vs same period", "change_note": "Comparison note",
+           "period": "Period", "origin": "Where the figure comes from", "synthetic": "Demo"},
+}
+#: ``origin`` and ``change_note`` values in words (analysis.py documents the codes).
+WORDS = {
+    "vi": {"reported": "báo cáo", "rate": "tính từ tử số, mẫu số", "period_total": "cộng các kỳ",
+           "rollup": "cộng các đơn vị trực thuộc", "rebuilt": "cộng các đơn vị sáp nhập ngày 1/7/2025",
+           "no_baseline": "chưa có số cùng kỳ", "zero_baseline": "cùng kỳ bằng 0",
+           "not_comparable": "không so sánh được (đơn vị chia tách)", True: "‡ số liệu minh họa", False: ""},
+    "en": {"reported": "reported", "rate": "computed from numerator and denominator", "period_total": "sum of periods",
+           "rollup": "sum of the units below", "rebuilt": "sum of the units merged on 1 July 2025",
+           "no_baseline": "no same-period figure", "zero_baseline": "same period was 0",
+           "not_comparable": "not comparable (the unit was split)", True: "‡ demo data", False: ""},
+}
+
 
 def _fold(text: str) -> str:
     """Lower case without accents: "Sốt xuất huyết" → "sot xuat huyet" (đ → d)."""
@@ -53,16 +86,45 @@ class Analysis:
 
     data: Dataset
     table: pd.DataFrame
+    lang: str = "vi"  # of the headers, statuses and numbers the question methods show
 
     @classmethod
-    def load(cls, data_dir: str | Path | None = None, table: str | Path | None = None) -> "Analysis":
+    def load(cls, data_dir: str | Path | None = None, table: str | Path | None = None,
+             lang: str = "vi") -> "Analysis":
         """Load a dataset (default: the embedded one) and its analysis table.
 
         ``table`` is a Parquet analysis table written by ``wardlib run``
         (``reports/analysis.parquet``); without it the table is computed.
         """
+        fmt.number(0, lang=lang)  # an unknown language is an error now, not at the first question
         data = load_dataset(data_dir or default_data_dir())
-        return cls(data, read_table(table) if table else build_table(data))
+        return cls(data, read_table(table) if table else build_table(data), lang)
+
+    def shown(self, rows: pd.DataFrame, indicator: str) -> Styler:
+        """``rows`` (columns of ``LEAGUE_COLUMNS`` or ``TREND_COLUMNS``) for a person: headers in words,
+        statuses in words, numbers in the language's writing with the indicator's decimals. The
+        ``Styler``'s ``.data`` is ``rows`` itself."""
+        from wardlib.overview import STATUS_TEXT
+
+        lang = self.lang
+        cat = self.data.catalog.table.loc[indicator]
+        decimals, unit = int(cat["decimals"]), str(cat["unit"])
+        words, statuses = WORDS[lang], STATUS_TEXT[lang]
+
+        def num(x, d=decimals):
+            return fmt.number(x, d, lang)
+
+        formats = {"value": num, "target": num, "target_value": num, "rank": lambda x: num(x, 0),
+                   "rank_of": lambda x: num(x, 0),
+                   "change_abs": lambda x: fmt.MISSING if pd.isna(x) else fmt.signed(x, decimals, lang),
+                   "achievement_pct": lambda x: fmt.percent(x, 1, lang), "expected_pct": lambda x: fmt.percent(x, 1, lang),
+                   "change_pct": lambda x: fmt.MISSING if pd.isna(x) else fmt.signed(x, 1, lang) + "%",
+                   "status": lambda x: statuses.get(x, fmt.MISSING),
+                   "origin": lambda x: words.get(x, str(x)), "change_note": lambda x: words.get(x, "") if pd.notna(x) else "",
+                   "synthetic": lambda x: words[bool(x)]}
+        headers = [HEADERS[lang][c].format(unit=unit) for c in rows.columns]
+        return (rows.style.format({c: f for c, f in formats.items() if c in rows.columns})
+                .relabel_index(headers, axis="columns").hide(axis="index"))
 
     # -- names ---------------------------------------------------------------
     def find(self, text: str) -> pd.DataFrame:
@@ -93,8 +155,26 @@ class Analysis:
         return str(Period.parse(period)) if period else str(self.data.latest_period())
 
     # -- questions -------------------------------------------------------------
-    def league(self, indicator: str, parent: str, period: str | None = None) -> pd.DataFrame:
+    def league(self, indicator: str, parent: str, period: str | None = None) -> Styler:
         """Every unit directly under ``parent`` for one indicator and period, best first."""
+        return self.shown(self._league(indicator, parent, period), self.indicator(indicator))
+
+    def behind(self, indicator: str, parent: str, period: str | None = None) -> Styler:
+        """The units under ``parent`` behind on ``indicator``: needing acceleration, off track or worse."""
+        league = self._league(indicator, parent, period)
+        return self.shown(league[league["status"].isin(BEHIND)].reset_index(drop=True), self.indicator(indicator))
+
+    def trend(self, indicator: str, unit: str, since: str | None = None, kind: str | None = None,
+              when: str | None = None) -> Styler:
+        """One unit's values of one indicator over time, oldest first.
+
+        Periods of one length only (``kind``: year | half | quarter | month;
+        default the length of the unit's latest period with a value), from
+        ``since`` on. ``when`` picks the unit version for a reused code.
+        """
+        return self.shown(self._trend(indicator, unit, since, kind, when), self.indicator(indicator))
+
+    def _league(self, indicator: str, parent: str, period: str | None = None) -> pd.DataFrame:
         code, p = self.indicator(indicator), self._period(period)
         t = self.table
         rows = t[(t["indicator"] == code) & (t["period"] == p) & (t["parent_code"] == parent)
@@ -102,19 +182,8 @@ class Analysis:
         out = rows.assign(target=rows["target_value"])
         return out.sort_values(["rank", "unit_code"], na_position="last")[LEAGUE_COLUMNS].reset_index(drop=True)
 
-    def behind(self, indicator: str, parent: str, period: str | None = None) -> pd.DataFrame:
-        """The units under ``parent`` behind on ``indicator``: needing acceleration, off track or worse."""
-        league = self.league(indicator, parent, period)
-        return league[league["status"].isin(BEHIND)].reset_index(drop=True)
-
-    def trend(self, indicator: str, unit: str, since: str | None = None, kind: str | None = None,
-              when: str | None = None) -> pd.DataFrame:
-        """One unit's values of one indicator over time, oldest first.
-
-        Periods of one length only (``kind``: year | half | quarter | month;
-        default the length of the unit's latest period with a value), from
-        ``since`` on. ``when`` picks the unit version for a reused code.
-        """
+    def _trend(self, indicator: str, unit: str, since: str | None = None, kind: str | None = None,
+               when: str | None = None) -> pd.DataFrame:
         code = self.indicator(indicator)
         rows = unit_rows(self.table, str(unit), pd.Timestamp(when) if when else None)
         if rows.empty:
@@ -131,7 +200,7 @@ class Analysis:
     # -- charts -------------------------------------------------------------------
     def league_figure(self, indicator: str, parent: str, period: str | None = None, lang: str = "vi") -> go.Figure:
         """Bars of achievement (or value, without targets) for the units under ``parent``."""
-        league = self.league(indicator, parent, period)
+        league = self._league(indicator, parent, period)
         code = self.indicator(indicator)
         use = "achievement_pct" if league["achievement_pct"].notna().any() else "value"
         league = league.sort_values(use)
@@ -145,7 +214,7 @@ class Analysis:
     def trend_figure(self, indicator: str, unit: str, since: str | None = None, lang: str = "vi") -> go.Figure:
         """A line of one unit's values over time with its targets; rebuilt points drawn hollow."""
         code = self.indicator(indicator)
-        tr = self.trend(code, unit, since)
+        tr = self._trend(code, unit, since)
         fig = go.Figure()
         fig.add_trace(go.Scatter(
             x=tr["period"], y=tr["value"], mode="lines+markers", name=fmt.chart_text(self.data.catalog.name(code, lang)),
@@ -153,6 +222,9 @@ class Analysis:
         if tr["target_value"].notna().any():
             fig.add_trace(go.Scatter(x=tr["period"], y=tr["target_value"], mode="lines", line_dash="dot",
                                      name="kế hoạch" if lang == "vi" else "target"))
-        fig.update_layout(title=fmt.chart_text(f"{self.data.catalog.name(code, lang)} — {unit}"),
+        # The unit as it was at the last point drawn: 29869 is Phường Cao Lãnh from July 2025, Phường 1 before.
+        last = Period.parse(tr["period"].iloc[-1]).end if len(tr) else pd.Timestamp.today()
+        name = self.data.units.name(str(unit), last)
+        fig.update_layout(title=fmt.chart_text(f"{self.data.catalog.name(code, lang)} — {name}"),
                           template="plotly_white")
         return fig

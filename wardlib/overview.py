@@ -183,12 +183,19 @@ class CityOverview:
         """Stacked bars: how many lines of each unit are achieved, on track, behind…"""
         r = self.rows[self.rows["status"].isin(list(STATUS_COLOURS)[:5])]
         counts = r.groupby(["unit_name", "status"], observed=True).size().unstack(fill_value=0)
+        # Best first (most lines achieved or on track, then fewest off track), read from the top:
+        # plotly draws the first category of a horizontal bar chart at the bottom.
+        good = counts.reindex(columns=["achieved", "on_track"], fill_value=0).sum(axis=1)
+        bad = counts.reindex(columns=["off_track", "deteriorating"], fill_value=0).sum(axis=1)
+        order = pd.DataFrame({"good": good, "bad": bad, "name": counts.index}, index=counts.index)
+        counts = counts.loc[order.sort_values(["good", "bad", "name"], ascending=[False, True, True]).index[::-1]]
         fig = go.Figure()
         for status in list(STATUS_COLOURS)[:5]:
             if status in counts:
                 fig.add_trace(go.Bar(y=[fmt.chart_text(u) for u in counts.index], x=counts[status], orientation="h",
                                      name=STATUS_TEXT[self.lang][status], marker_color=STATUS_COLOURS[status]))
         fig.update_layout(barmode="stack", title=self.t["statuses"], height=max(320, 26 * len(counts) + 140),
+                          yaxis={"categoryorder": "array", "categoryarray": [fmt.chart_text(u) for u in counts.index]},
                           **{**_LAYOUT, "showlegend": True})
         return fig
 
@@ -223,23 +230,33 @@ class Trends:
         """Title naming the parent or the unit; the demo-data banner when the lines show demo data."""
         who = self.data.units.name(unit_code or parent, when.end)
         codes = [unit_code] if unit_code else self.units_of(parent, when)
-        synthetic = self.table.loc[self.table["unit_code"].isin(codes), "synthetic"].any()
+        t = self.table
+        shown = self._versions(codes, when)
+        keys = pd.Series(list(zip(t["unit_code"].astype(str), t["unit_version"])), index=t.index)
+        synthetic = t.loc[keys.isin(set(shown.items())), "synthetic"].any()
         t = TEXT[self.lang]
         return _html(_TITLE.render(kicker=who, title=f"{t['trends']} — {who}", period=when.label(self.lang).capitalize(),
                                    banner=t["banner"], synthetic=t["synthetic"] if synthetic else ""))
 
-    @cached_property
-    def _latest_version(self) -> dict[str, pd.Timestamp]:
-        """unit code → its latest version in the table (what :func:`wardlib.analysis.unit_rows` draws)."""
-        t = self.table
-        return t.groupby(t["unit_code"].astype(str), observed=True)["unit_version"].max().to_dict()
-
     def units_of(self, parent: str, when: Period) -> list[str]:
         return self.data.units.children(parent, when.end)["code"].tolist()
 
+    def _versions(self, codes: list[str], when: Period) -> dict[str, pd.Timestamp]:
+        """code → the version of that unit at the end of ``when``: a period's page shows the units as
+        they were then. Codes were reused on 1 July 2025 (29869 was Phường 1, then Phường Cao Lãnh):
+        a 2024-H1 page draws Phường 1, a 2026-H1 page Phường Cao Lãnh with its rebuilt history."""
+        out = {}
+        for code in codes:
+            v = self.data.units.version_at(code, when.end)
+            if v is not None:
+                out[code] = pd.Timestamp(v["valid_from"])
+        return out
+
     def figure(self, indicator: str, units: list[str], since: str | None = None, until: str | None = None,
-               kind: str = "half") -> go.Figure:
-        """One line per unit (its latest version), periods of one length; rebuilt points hollow; targets dotted."""
+               kind: str = "half", when: Period | None = None) -> go.Figure:
+        """One line per unit as it was at the end of ``when`` (default ``until``, else the latest
+        period), periods of one length; rebuilt points hollow; targets dotted."""
+        when = when or (Period.parse(until) if until else self.data.latest_period())
         fig = go.Figure()
         t = self.table
         rows = t[(t["indicator"] == indicator) & (t["period_kind"] == kind) & t["value"].notna()]
@@ -249,9 +266,9 @@ class Trends:
             rows = rows[rows["period_end"] >= pd.Timestamp(Period.parse(since).start)]
         if until:
             rows = rows[rows["period_end"] <= pd.Timestamp(Period.parse(until).end)]
+        versions = self._versions(units, when)
         codes = rows["unit_code"].astype(str)
-        # each unit's latest version, as unit_rows() picks it (over all the unit's rows, not only these)
-        rows = rows[rows["unit_version"].to_numpy() == codes.map(self._latest_version).to_numpy()]
+        rows = rows[rows["unit_version"].to_numpy() == codes.map(versions).to_numpy()]
         by_unit = dict(tuple(rows.groupby(codes[rows.index], sort=False)))
         for code in units:
             r = by_unit.get(code)
