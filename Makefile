@@ -79,6 +79,7 @@ libreoffice:
 	  echo "installing Debian's libreoffice-calc-nogui for the form tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; \
 	} || [ -z "$$CI" ]
+
 # papermill and `jupyter nbconvert` read .ipynb files; the notebooks' sources are jupytext .py
 # files. `make notebooks` writes an .ipynb (no outputs) per source into build/notebooks/,
 # rebuilt whenever its source is newer, for running a notebook by hand with papermill's CLI.

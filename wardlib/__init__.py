@@ -14,6 +14,7 @@ The modules, each owning one concern:
 - ``derive``     rows added to the observations: rates, period totals, roll-ups, rebuilt histories
 - ``analysis``   the analysis table: every unit × period × indicator with its computed figures (Parquet)
 - ``explore``    the interactive API for JupyterLab: league tables, who is behind, trends, charts
+- ``params``     a notebook's parameters checked against the types its parameters cell declares
 - ``fmt``        Vietnamese/English number and label formatting (Babel)
 - ``numbers``    reading numbers as people write them (``5.137.820.843``, ``55,4%``, ``N/A``)
 - ``tables``     reading one input file (CSV in any of its encodings and separators, Excel, Parquet)
