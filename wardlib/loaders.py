@@ -49,6 +49,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wardlib.catalog import Catalog, build_catalog
