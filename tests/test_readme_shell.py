@@ -1,7 +1,8 @@
 """The README's shell examples, as written: every one is a command the project has, and the
 ones that run on the embedded data in seconds are run.
 
-tests/test_readme.py runs the README's Python blocks; this file reads its ```sh blocks:
+tests/test_readme.py runs the README's Python blocks; this file reads its ```sh blocks and the
+commands (``$ …``) of its ```console blocks:
 
 - every ``wardlib`` command line (``.venv/bin/wardlib``, ``python -m wardlib``, inside a cron
   line too) parses with the current command line: an option the README names and the program
@@ -40,9 +41,13 @@ def shell_blocks() -> list[list[str]]:
     """Each ```sh block of the README as its command lines (continuations joined, comments cut)."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = []
-    for block in re.findall(r"```(?:sh|bash|shell)\n(.*?)```", text, flags=re.S):
+    for kind, block in re.findall(r"```(sh|bash|shell|console)\n(.*?)```", text, flags=re.S):
         lines = []
         for line in block.replace("\\\n", " ").splitlines():
+            if kind == "console":  # a session: `$ ` before a command, the rest is what it printed
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
             line = re.sub(r"(^|\s)#\s.*$", "", line).strip()
             if line:
                 lines.append(line)
@@ -115,6 +120,9 @@ def runnable(line: str) -> bool:
 @pytest.mark.parametrize("block", [b for b in shell_blocks() if any(runnable(c) for c in b)],
                          ids=lambda b: next(c for c in b if runnable(c))[:60])
 def test_runnable_examples_run(block, tmp_path):
+    # The README's commands run from the checkout (`data/sources/…`); here from a folder of the
+    # test's own with a link to the checkout's data/, so what they write stays in that folder.
+    (tmp_path / "data").symlink_to(REPO / "data", target_is_directory=True)
     for line in filter(runnable, block):
         argv = [a.replace("/tmp/", f"{tmp_path}/") for a in wardlib_argv(line)]
         if argv[0] == "run" and "--out" not in argv:
