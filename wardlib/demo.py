@@ -366,7 +366,7 @@ def plant_faults(obs: pd.DataFrame, catalog: pd.DataFrame, seed: int) -> tuple[p
     return obs, pd.DataFrame(planted, columns=PLANTED_COLUMNS)
 
 
-def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None:
+def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int], groups: np.ndarray | None = None) -> None:
     """Bring counts and amounts of the grid [period, unit, indicator] within a modified z-score of 1.5
     of the period's median, in place, so that no clean figure is flagged as an outlier (3.5).
 
@@ -376,6 +376,13 @@ def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None
     """
     free = [j for j in columns if kind[j] in ("count", "amount")]
     if not free:
+        return
+    if groups is not None:  # the check compares the units of one parent: so is each group brought in
+        for g in np.unique(groups):
+            units = np.flatnonzero(groups == g)
+            part = value[:, units, :]
+            _near_peers(part, kind, columns)
+            value[:, units, :] = part
         return
     v = value[:, :, free]
     with warnings.catch_warnings():  # a line no unit has a figure for has no median: left as it is
@@ -392,7 +399,7 @@ def _near_peers(value: np.ndarray, kind: np.ndarray, columns: list[int]) -> None
     whole = np.where(counts, np.where(v < lo, np.ceil(clipped), np.where(v > hi, np.floor(clipped), v)),
                      np.where(v < lo, np.ceil(clipped / 1000) * 1000,
                               np.where(v > hi, np.floor(clipped / 1000) * 1000, v)))  # amounts: whole thousands
-    value[:, :, free] = np.where(mad > 0, whole, v)
+    value[:, :, free] = np.where(np.isnan(med), v, whole)  # a MAD of 0 too: the check's can be 0.5
 
 
 def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, seed: int = 20240630,
@@ -475,12 +482,16 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
         value = np.where(kind == "rank", places[:, :, None].astype(float), value)
     # Rate parts: denominators sized like a commune, numerators a share of them.
     pos = {code: j for j, code in enumerate(indicators)}
+    parents = current.drop_duplicates("code").set_index("code")["parent_code"]  # the version in use
+    groups = parents.reindex(unit_codes).fillna("").to_numpy()  # the units the outlier check compares
     for _, rate in cat[cat["numerator"].ne("")].iterrows():  # a handful of rates, not units
         j_num, j_den = pos.get(rate["numerator"]), pos.get(rate["denominator"])
         if j_num is None or j_den is None:
             continue
         den_level = 15000.0 if agg[j_den] == "last" else 400.0
-        den = np.round(den_level * size[..., 0] * noise[:, :, j_den]) + 1
+        den = np.round(den_level * size * noise[:, :, [j_den]]) + 1
+        _near_peers(den, np.array(["count"], dtype=object), [0], groups)  # no denominator an outlier
+        den = den[:, :, 0]
         value[:, :, j_den] = den
         share = rng.uniform(0.3, 0.95) * rng.uniform(0.97, 1.03, (P, U))  # about the same in every commune
         value[:, :, j_num] = np.round(den * np.minimum(share, 1.0))
@@ -491,7 +502,7 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
         rate_parts |= {rate["numerator"], rate["denominator"]}
     lines = info[info["parent"].isin(indicators)]
     tied = set(info["parent"]) | set(lines.index[lines["breakdown"].ne("")]) | rate_parts
-    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in rate_parts])  # totals are sums
+    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in rate_parts], groups)  # totals: sums
     for parent, group in lines.groupby("parent", sort=False):
         j_total = pos[parent]
         total = None
@@ -509,7 +520,7 @@ def national_dataset(periods: list[str] | None = None, n_indicators: int = 120, 
             scaled = np.round(share * total[:, :, None])
             scaled[:, :, -1] += total - scaled.sum(axis=2)
             value[:, :, idx] = scaled
-    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in tied])  # after the sums
+    _near_peers(value, kind, [j for j, c in enumerate(indicators) if c not in tied], groups)  # after the sums
     for code, whole in lines.loc[lines["breakdown"].eq(""), "parent"].items():  # parts stay within their whole
         value[:, :, pos[code]] = np.minimum(value[:, :, pos[code]], value[:, :, pos[whole]])
     missing = rng.random((P, U, I)) < 0.01  # not reported yet
