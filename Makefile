@@ -89,8 +89,12 @@ build/notebooks/%.ipynb: notebooks/%.py $(STAMP)
 	@mkdir -p $(@D)
 	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
 
+# JupyterLab with the project's settings (jupyter-config/ on JUPYTER_CONFIG_PATH): a double click
+# opens a jupytext .py notebook as a notebook (jupytext's documented default_setting_overrides.json).
+# Jupyter refuses to run as root without --allow-root (a container, a fresh VM): given when uid is 0.
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 clean:
 	rm -rf reports/*/ .pytest_cache
