@@ -577,28 +577,26 @@ def _stream_rows(rows, start: tuple[int, int], name: str, notes: list[Finding]) 
     columns = [_header_name(h) for h in header]
     _check_headers(columns, name)
     chunks: list[pd.DataFrame] = []
-    buf: list[list[str]] = [[] for _ in range(width)]
+    buf: list[list] = []
     numbers: list[int] = []
     beyond: int | None = None
     dated = [0]
     row_no = 1
-    for r in rows:
+    for r in rows:  # the hot loop: a full sheet is a million rows, so only C-level calls per row
         row_no += 1
         if pad:
             r = pad + list(r)
-        if not any(c is not None and c != "" for c in r):
+        if r.count("") + r.count(None) >= len(r):  # an empty row (the reader gives "" for empty cells)
             continue
-        if beyond is None and len(r) > width and any(c not in (None, "") for c in r[width:]):
+        if len(r) > width and beyond is None and any(c not in (None, "") for c in r[width:]):
             beyond = row_no
-        for j in range(width):
-            v = r[j] if j < len(r) else None
-            buf[j].append(_cell_text(v, columns[j], name, row_no, notes, dated))
+        buf.append(r)
         numbers.append(row_no)
         if len(numbers) >= _CHUNK_ROWS:
-            chunks.append(_chunk(buf, numbers, header))
-            buf, numbers = [[] for _ in range(width)], []
+            chunks.append(_chunk(buf, numbers, header, columns, name, notes, dated))
+            buf, numbers = [], []
     if numbers or not chunks:
-        chunks.append(_chunk(buf, numbers, header))
+        chunks.append(_chunk(buf, numbers, header, columns, name, notes, dated))
     if dated[0] > MAX_TEXT_FINDINGS:
         notes.append(Finding("info", "contract.excel", f"còn {dated[0] - MAX_TEXT_FINDINGS} ô kỳ khác Excel đã đổi thành ngày.",
                              f"{dated[0] - MAX_TEXT_FINDINGS} more period cells were turned into dates by Excel.",
@@ -613,8 +611,28 @@ def _stream_rows(rows, start: tuple[int, int], name: str, notes: list[Finding]) 
     return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
-def _chunk(buf: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame({i: pd.Series(col, dtype="str") for i, col in enumerate(buf)})
+def _chunk(rows: list[list], numbers: list[int], header: list[str], columns: list[str], name: str,
+           notes: list[Finding], dated: list[int]) -> pd.DataFrame:
+    """Rows of cell values as a compact (Arrow) frame of text columns, converted column by column."""
+    data = {}
+    for j, column in enumerate(columns):
+        values = [r[j] if j < len(r) else None for r in rows]
+        out = []
+        add = out.append
+        for v, row in zip(values, numbers):
+            t = v.__class__
+            if t is str:
+                add(v)
+            elif v is None:
+                add("")
+            elif t is float:
+                add(repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v))
+            elif t is int:
+                add(str(v))
+            else:
+                add(_cell_text(v, column, name, row, notes, dated))
+        data[j] = pd.Series(out, dtype="str")
+    frame = pd.DataFrame(data)
     frame.columns = header
     frame["_row"] = np.asarray(numbers, dtype="int64")
     return frame
