@@ -197,7 +197,10 @@ def test_form_layout_protection_and_metadata(blank_form, dataset_without_seed):
     assert ws.freeze_panes == f"C{forms.HEADER_ROW + 1}" and ws.print_title_rows == f"${forms.HEADER_ROW}:${forms.HEADER_ROW}"
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9: A4
     # Last year's figure is the demo data's, and labelled as such.
-    assert ws.cell(budget, col["last_year"]).value == 4936066000 and "MINH HỌA" in ws["B5"].value
+    obs = data.observations
+    demo = obs[(obs["unit_code"] == UNIT) & (obs["period"] == "2023-H1") & (obs["indicator"] == "budget_revenue")]
+    assert demo["source"].eq("synthetic").all() and len(demo) == 1
+    assert ws.cell(budget, col["last_year"]).value == demo["value"].iloc[0] and "MINH HỌA" in ws["B5"].value
     rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
     assert {"decimal", "list", "whole", "textLength"} <= set(rules)
     assert "Đang thực hiện" in rules["list"].formula1 and rules["list"].prompt
