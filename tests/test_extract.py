@@ -335,3 +335,26 @@ def test_a_unit_name_shared_by_two_cities_is_settled_by_the_city_the_report_name
     assert main(["extract", str(bare), "--data", str(data), "--lang", "en"]) == 2
     assert "matches no single commune" in capsys.readouterr().err
     assert main(["extract", str(bare), "--data", str(data), "--unit", "29902"]) == 0
+
+
+def test_a_word_report_opening_with_the_usual_header_table(tmp_path):
+    """Word reports usually open with a two-column table (the committee | the national motto, date)."""
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    for cell, text in zip(t.rows[0].cells + t.rows[1].cells,
+                          ["ỦY BAN NHÂN DÂN PHƯỜNG 4", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                           "Số: 12/BC-UBND", "Phường 4, ngày 20 tháng 6 năm 2024"]):
+        cell.text = text
+    for text in ["BÁO CÁO", "Tình hình kinh tế - xã hội 6 tháng đầu năm 2024", "I. KẾT QUẢ",
+                 "1.1. Sản xuất kinh doanh", "Thành lập mới 24 hộ kinh doanh cá thể.",
+                 "2.2. Y tế", "Từ đầu năm xảy ra 20 ca sốt xuất huyết."]:
+        d.add_paragraph(text)
+    path = tmp_path / "bc.docx"
+    d.save(str(path))
+    ex = extract(path)
+    assert (ex.unit_code, str(ex.period)) == ("29872", "2024-H1")
+    got = dict(zip(ex.draft["indicator"], zip(ex.draft["value"], ex.draft["source"])))
+    assert got["new_household_businesses"][0] == "24" and "§1.1" in got["new_household_businesses"][1]
+    assert got["dengue_cases"] == ("20", "bc.docx §2.2 đoạn 9")  # blocks: 2 table rows, then paragraphs

@@ -438,8 +438,6 @@ def _place(blocks: list[Block]) -> list[Block]:
                 kind, section, heading = "heading", sm.group(1) or sm.group(3), (sm.group(2) or sm.group(4)).strip()
             elif _CLOSING.match(text):
                 closing = True
-        if kind == "table_row" and not appendix:
-            appendix = appendix or section == ""
         sec = section
         if kind == "footnote":
             sec = marker_section.get(note, section)

@@ -130,7 +130,8 @@ def _fold(text: str) -> str:
 
 
 # -- unit and period from the header -------------------------------------------------------------------
-_PLACE_DATE = re.compile(r"^\s*((?:phường|xã|thị trấn|đặc khu)\s+[^,\n]{1,40}?)\s*,\s*ngày", re.I | re.M)
+# "Phường 4, ngày … tháng 6 năm 2024" — a line of its own, or a cell of the header table Word reports open with
+_PLACE_DATE = re.compile(r"(?:^|\|)\s*((?:phường|xã|thị trấn|đặc khu)\s+[^,\n|]{1,40}?)\s*,\s*ngày", re.I | re.M)
 _UNIT_IN_TEXT = re.compile(r"(?:ủy ban nhân dân|ubnd)\s+((?:phường|xã|thị trấn|đặc khu)\s+[\wÀ-ỹ ]{1,30}?)(?=[./,;:\n]|\s*$)",
                            re.I)
 
