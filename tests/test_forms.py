@@ -26,7 +26,7 @@ import pytest
 
 from wardlib import cli, forms
 from wardlib.analysis import build_table
-from wardlib.formimport import import_form, read_form
+from wardlib.formimport import read_form
 from wardlib.loaders import load_dataset
 
 UNIT, PERIOD = "29872", "2024-H1"

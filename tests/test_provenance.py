@@ -3,7 +3,6 @@ provenance of all its inputs (real < derived < demo), computed here by hand from
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from tests.conftest import write_csv

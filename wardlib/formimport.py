@@ -55,8 +55,8 @@ import pandas as pd
 
 from wardlib import fmt
 from wardlib.findings import ContractError, Finding, WardlibError
-from wardlib.forms import COLUMNS, META_SHEET, catalog_fingerprints, catalog_hash, meta_checksum
-from wardlib.loaders import KEY, OPTIONAL, REQUIRED, Dataset, input_files, load_dataset
+from wardlib.forms import META_SHEET, catalog_fingerprints, catalog_hash, meta_checksum
+from wardlib.loaders import OPTIONAL, REQUIRED, Dataset, input_files, load_dataset
 from wardlib.numbers import parse_numbers
 from wardlib.outputs import write_atomic
 from wardlib.periods import Period, PeriodError
@@ -292,7 +292,7 @@ def _read_lines(form: FilledForm, ws, ws_formulas, columns: dict[str, str]) -> N
             now = _nfc(c.value)
             if now != _nfc(shown):
                 other = by_name.get(now)
-                hint_vi = (f" — đây là tên của chỉ tiêu khác: có lẽ bảng được sắp xếp mà không gồm cột A; hãy hoàn tác "
+                hint_vi = (" — đây là tên của chỉ tiêu khác: có lẽ bảng được sắp xếp mà không gồm cột A; hãy hoàn tác "
                            "(Ctrl+Z) và sắp xếp cả bảng" if other and other != code else "")
                 hint_en = (" — that is another line's name: the table was probably sorted without column A; undo "
                            "(Ctrl+Z) and sort the whole table" if other and other != code else "")
@@ -694,7 +694,7 @@ def _conflicts(form, rows, provenance, current, rel) -> list[Problem]:
     others = current[current["file"].astype(str) != rel]
     other = dict(zip(others["indicator"].astype(str), zip(others["file"].astype(str), others["row"])))
     out = []
-    for csv_row, line in provenance.items():
+    for line in provenance.values():
         if line.code in other:
             f, r = other[line.code]
             out.append(_problem(form.name, "error", "form.conflict",
