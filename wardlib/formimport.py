@@ -56,7 +56,7 @@ import pandas as pd
 from wardlib import fmt
 from wardlib.findings import ContractError, Finding, WardlibError
 from wardlib.forms import META_SHEET, catalog_fingerprints, catalog_hash, meta_checksum
-from wardlib.loaders import OPTIONAL, REQUIRED, Dataset, input_files, load_dataset
+from wardlib.loaders import OPTIONAL, REQUIRED, Dataset, load_dataset
 from wardlib.numbers import parse_numbers
 from wardlib.outputs import write_atomic
 from wardlib.periods import Period, PeriodError
@@ -540,33 +540,21 @@ def csv_text(rows: pd.DataFrame) -> str:
 
 
 # -- checking the dataset with the form's figures ---------------------------------------------------
-def _with_form(root: Path, rel: str, text: str, folder: Path) -> Path:
-    """A view of the dataset with the form's file in place: links to every other file, the form's CSV written."""
-    for p in input_files(root):
-        r = p.relative_to(root).as_posix()
-        if r == rel:
-            continue
-        dest = folder / r
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.symlink_to(p.resolve())
-    dest = folder / rel
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(text, encoding="utf-8")
-    return folder
-
-
 def dataset_findings(form: FilledForm, data: Dataset, rel: str, text: str, provenance: dict[int, FormLine],
                      gx: bool = False) -> list[Problem]:
     """The contract and the consistency rules on the dataset with the form's figures, placed in the form."""
     from wardlib import quality
-    from wardlib.analysis import build_table
 
     unit, period = form.meta["unit_code"], form.meta["period"]
     with tempfile.TemporaryDirectory(prefix="wardlib-import-") as tmp:
-        view = _with_form(data.root, rel, text, Path(tmp))
+        # The form's CSV in a folder of its own, read by the loader as if it were in the dataset
+        # (which is never written before the checks pass); then every layer, as `validate` runs them.
+        draft = Path(tmp) / rel
+        draft.parent.mkdir(parents=True)
+        draft.write_text(text, encoding="utf-8")
         try:
-            d = load_dataset(view)
-            found = quality.collect(d, build_table(d), period=period, gx=gx)
+            d = load_dataset(data.root, set_aside=True, overlay=(rel, Path(tmp)))
+            found = quality.check_loaded(d, period=period, gx=gx)
         except ContractError as exc:
             found = exc.findings
     cols = form.columns_at

@@ -119,7 +119,8 @@ def dataset_version(root: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool = False) -> Dataset:
+def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool = False,
+                 overlay: tuple[str, Path] | None = None) -> Dataset:
     """Read and check a dataset folder; raise ContractError listing every problem found.
 
     Rows that break the contract are set aside (see the module docstring).
@@ -131,6 +132,10 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
     ``locale="vi"`` reads Vietnamese number writing (5.137.820.843, 55,4%, and
     "06/10" as result 6 of target 10) in every file; without it each file's
     ``locale`` in ``dataset.toml`` decides (see wardlib.tables).
+
+    ``overlay=(name, folder)``: the dataset as it would be with ``folder / name`` at ``name``
+    (in place of the file there, if any), for checking a file before it is written into the
+    folder (``wardlib import``). The folder itself is only read.
     """
     root = Path(path).expanduser().resolve()
     if not root.is_dir():
@@ -163,6 +168,9 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
             findings.extend(t.findings)
 
     obs_files = [p for p in input_files(root) if p.parent != root]
+    if overlay is not None:  # read from its own folder, named as it would be in the dataset
+        name, folder = overlay
+        obs_files = [p for p in obs_files if p.relative_to(root).as_posix() != name] + [Path(folder).resolve() / name]
     if not obs_files:
         findings.append(Finding(
             "error", "contract.file",
@@ -172,7 +180,8 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
         stopped = sorted({f.file for f in findings if f.severity == "error" and f.file})
         raise ContractError(findings + [_not_checked(stopped)])
 
-    tables = [read(p.relative_to(root).as_posix()) for p in obs_files]
+    tables = [read(p.relative_to(root).as_posix()) if p.is_relative_to(root) else
+              read_table(p, Path(overlay[1]).resolve(), settings.options(overlay[0], locale)) for p in obs_files]
     frames, unusable = [], []
     for t in tables:
         if t.ok and check_columns(t, REQUIRED, OPTIONAL):
