@@ -131,7 +131,7 @@ def read_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _err(f"{name}: the text is not UTF-8; save it as UTF-8 (Notepad: Save as → Encoding UTF-8).",
-                       f"{name}: văn bản không ở mã UTF-8; hãy lưu lại với mã UTF-8 (Notepad: Lưu thành → UTF-8).")
+                       f"{name}: văn bản không ở mã UTF-8; hãy lưu lại với mã UTF-8 (Notepad: Lưu thành → UTF-8).") from None
         blocks = _lines_to_blocks(_clean(text).split("\n"))
     blocks = _place(blocks)
     if not any(b.text.strip() for b in blocks):
@@ -226,7 +226,7 @@ def _read_docx(p: Path) -> list[Block]:
         d = docx.Document(str(p))
     except Exception as exc:  # python-docx raises several kinds for a damaged package
         raise _err(f"{name}: Word cannot read this file ({type(exc).__name__}); open and save it again in Word.",
-                   f"{name}: không đọc được tệp Word này ({type(exc).__name__}); hãy mở và lưu lại bằng Word.")
+                   f"{name}: không đọc được tệp Word này ({type(exc).__name__}); hãy mở và lưu lại bằng Word.") from exc
     footnotes = _docx_footnotes(d)
     blocks: list[Block] = []
     table_no = 0
@@ -312,7 +312,7 @@ def _read_pdf(p: Path) -> list[str]:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise _err(f"{name}: this PDF cannot be read ({exc}); export it again from Word.",
-                   f"{name}: không đọc được tệp PDF này ({exc}); hãy xuất lại từ Word.")
+                   f"{name}: không đọc được tệp PDF này ({exc}); hãy xuất lại từ Word.") from exc
     if not "".join(lines).strip():
         raise _err(f"{name}: this PDF has no text; it is probably a scan. Give the Word file the PDF was made from, "
                    "or run text recognition (OCR) on it first.",
@@ -367,7 +367,7 @@ def _pdf_page_lines(page) -> list[str]:
         row.sort(key=lambda p: p[1])
         cells: list[tuple[float, str]] = []
         glued = False  # the previous run was a marker: what follows continues the same cell
-        for k, (y, x, t, size) in enumerate(row):
+        for k, (_y, x, t, size) in enumerate(row):
             digits = t.strip().isdigit() and len(t.strip()) <= 3
             if digits and body and (size < 0.8 * body or (k == 0 and len(row) > 1 and row[1][2].startswith(" "))):
                 t = t.strip().translate(_TO_SUPER) + (" " if k == 0 else "")

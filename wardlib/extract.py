@@ -386,7 +386,7 @@ def _appendix_rows(doc: Document) -> list[tuple[Block, dict]]:
         if cols is None:
             continue
 
-        def cell(k):
+        def cell(k, cols=cols, b=b):  # this row's cell (bound now: the loop moves on)
             i = cols.get(k)
             return b.cells[i].strip() if i is not None and i < len(b.cells) else ""
 
@@ -441,7 +441,7 @@ def _table_texts(doc: Document) -> list[Block]:
         label = next((c for i, c in enumerate(cells) if i not in (head["result"], head["target"], head["pct"])
                       and c and not re.fullmatch(r"[\d.,%\s]+", c)), "")
 
-        def cell(i):
+        def cell(i, cells=cells):  # this row's cell (bound now: the loop moves on)
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
         res, tgt, pct = cell(head["result"]), cell(head["target"]), cell(head["pct"])
