@@ -26,11 +26,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from wardlib import fmt
-from wardlib.analysis import build_table, read_table, unit_rows
+from wardlib import fmt, inputs
+from wardlib.analysis import unit_rows
 from wardlib.findings import WardlibError
-from wardlib.loaders import Dataset, load_dataset
-from wardlib.paths import default_data_dir
+from wardlib.loaders import Dataset
 from wardlib.periods import Period
 
 #: Columns the question methods return, in order.
@@ -61,8 +60,8 @@ class Analysis:
         ``table`` is a Parquet analysis table written by ``wardlib run``
         (``reports/analysis.parquet``); without it the table is computed.
         """
-        data = load_dataset(data_dir or default_data_dir())
-        return cls(data, read_table(table) if table else build_table(data))
+        opened = inputs.open(inputs.PageInputs(inputs.EXPLORE, str(data_dir or ""), analysis=str(table or "")))
+        return cls(opened.data, opened.table)
 
     # -- names ---------------------------------------------------------------
     def find(self, text: str) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-KERNEL = "python3"
+from wardlib.render import KERNEL
 # A restart costs ~5 s at national scale (start, imports, the run's data). A kernel's memory stays
 # flat over 600 national ward reports (0.74-0.75 GiB, measured), so a restart every 1,000 units is
 # a precaution costing 0.5 % of the time, not a cure for a leak.
@@ -43,6 +43,16 @@ START_RETRIES = 3
 
 _START = "import json as _wl_json, wardlib.warm as _wl_warm\n_wl_warm.start(**_wl_json.loads({options!r}))\ndel _wl_warm, _wl_json"
 _RESET = "import wardlib.warm as _wl_warm\n_wl_warm.reset()"  # the reset clears the name itself
+
+
+def execute(nb, parameters: dict, *, kernel: "WarmKernel | None" = None, **kwargs):
+    """Execute a notebook: in ``kernel`` (a :class:`WarmKernel`), or with papermill in a fresh kernel
+    without one. Every page of a run goes through here (tests replace it)."""
+    if kernel is None:
+        from wardlib import render
+
+        return render.execute(nb, parameters, **kwargs)
+    return kernel.execute(nb, parameters)
 
 
 class KernelStartError(RuntimeError):
