@@ -203,3 +203,13 @@ def test_the_kept_dataset_reads_back_the_same_and_only_under_its_key(tmp_path):
     assert back.findings == data.findings and back.version == data.version
     meta = json.loads(index.read_text(encoding="utf-8"))
     assert all((tmp_path / f).is_file() and f.endswith(".parquet") for f in meta["tables"].values())
+
+
+def test_every_status_has_one_style_and_the_stylesheet_defines_it():
+    from wardlib import calc, overview, report
+    from wardlib.paths import TEMPLATES_DIR
+
+    assert set(calc.STATUS_CSS) <= set(calc.STATUSES)
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    assert all(f".{c}" in css for c in set(calc.STATUS_CSS.values()))
+    assert report.STATUS_CSS is overview.STATUS_CSS is calc.STATUS_CSS

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wardlib import fmt, inputs
+from wardlib.calc import STATUS_CSS
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
@@ -49,8 +50,6 @@ STATUS_TEXT = {
 }
 STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#66bb6a", "needs_acceleration": "#f9a825",
                   "off_track": "#c62828", "deteriorating": "#8e24aa", "no_target": "#b0bec5", "no_data": "#e0e0e0"}
-STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-warn", "off_track": "wl-notmet",
-              "deteriorating": "wl-notmet", "no_data": "wl-pending"}
 
 _TITLE = _env.from_string("""
 <header class="wl-title"><p class="wl-kicker">{{ kicker }}</p><h1>{{ title }}</h1><p class="wl-period">{{ period }}</p></header>

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 from wardlib import fmt, inputs, narrative
+from wardlib.calc import STATUS_CSS
 from wardlib.findings import Finding, WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
@@ -453,15 +454,11 @@ def _bar_template() -> go.layout.Template:
 _BAR_LAYOUT = {**_LAYOUT, "template": _bar_template()}  # the ward report's charts are all bar charts
 
 
-_STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-notmet",
-               "off_track": "wl-notmet", "deteriorating": "wl-notmet"}
-
-
 def _status_css(r) -> str:
     """Colour class from the row's status (see wardlib.calc.classify)."""
     if r["status"] == "no_data":
         return "wl-pending" if pd.notna(r["target_value"]) else ""
-    return _STATUS_CSS.get(r["status"], "")
+    return STATUS_CSS.get(r["status"], "")
 
 
 def _change_css(r) -> str:
