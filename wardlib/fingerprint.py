@@ -50,17 +50,55 @@ def file_digest(paths: Iterable[Path]) -> str:
 def row_digests(table, key: str = "unit_code") -> dict[str, str]:
     """``key`` value → hash of its rows in ``table`` (every column's values, columns by name, rows in order)."""
     import numpy as np
-    import pandas as pd
 
     if table.empty:
         return {}
-    rows = pd.util.hash_pandas_object(table[sorted(table.columns)], index=False).to_numpy()
+    rows = row_hashes(table)
     codes = table[key].astype(str).to_numpy()
     order = np.argsort(codes, kind="stable")
     codes, rows = codes[order], rows[order]
     bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
     return {codes[s]: hashlib.blake2b(rows[s:e].tobytes(), digest_size=16).hexdigest() for s, e in zip(starts, ends)}
+
+
+_MIX = 0x9E3779B97F4A7C15  # odd 64-bit constant (the golden ratio): multiplying by it spreads the bits
+
+
+def row_hashes(table):
+    """One 64-bit hash per row of every column's value, the columns taken by name.
+
+    Vectorised column by column on the values' bits (numbers, dates, booleans) or on the category
+    codes mapped through a hash of the categories, so the analysis table of the whole country
+    (7 million rows × 69 columns) is hashed in seconds rather than the minutes
+    ``pandas.util.hash_pandas_object`` takes on it; text columns go through pandas' own hash.
+    """
+    import numpy as np
+    import pandas as pd
+
+    h = np.zeros(len(table), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in sorted(table.columns, key=str):
+            seed = np.uint64(int(digest(str(col))[:16], 16))
+            h = (h ^ (_column_hash(table[col], np, pd) + seed)) * np.uint64(_MIX)
+            h ^= h >> np.uint64(29)
+    return h
+
+
+def _column_hash(s, np, pd):
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cats = pd.util.hash_array(np.asarray(s.cat.categories, dtype=object))
+        codes = s.cat.codes.to_numpy()
+        return np.where(codes >= 0, cats[np.maximum(codes, 0)] if len(cats) else 0, np.uint64(1)).astype(np.uint64)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        v = s.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        return v.astype(np.uint64)
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        v = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        v = np.where(np.isnan(v), np.nan, v) + 0.0  # one NaN, and -0.0 as 0.0
+        return v.view(np.uint64)
+    return pd.util.hash_pandas_object(s, index=False).to_numpy()
 
 
 def findings_digest(findings) -> str:
