@@ -104,20 +104,10 @@ def unchanged_run(out: Path, period: str | None, run_key: str, version: str, pro
                 progress(r, i, total)
         header = {k: m.get(k) for k in ("requested_period", "requested_units", "data_dir", "lang", "gx",
                                         "run_key", "stage", "workers", "scheduler", "isolated", "recycle")}
-        write_atomic(folder / MANIFEST_FILE, json.dumps(manifest(summary, Path(m.get("notebook") or "ward_report"),
-                                                                 m.get("lang", "vi"), header, m.get("kept", {})),
-                                                        ensure_ascii=False, indent=1))
+        write_manifest(folder, manifest(summary, Path(m.get("notebook") or "ward_report"), m.get("lang", "vi"),
+                                        header, m.get("kept", {})))
         return summary
     return None
-
-
-def read_manifest(folder: Path) -> dict:
-    """A period folder's manifest, or ``{}`` (none, or unreadable: then everything is rendered)."""
-    try:
-        m = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        return m if isinstance(m, dict) else {}
-    except (OSError, ValueError):
-        return {}
 
 
 def read_manifest(folder: Path) -> dict:
