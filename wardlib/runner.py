@@ -30,6 +30,7 @@ data at all: it compares the dataset's version with the manifest's and stops.
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ CHECKPOINT_SECONDS = 5.0  # the manifest is rewritten at most this often while p
 PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
                "overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
                "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
-_SAFE_CODE = __import__("re").compile(f"^{SAFE_CODE}$")  # unit codes become file names
+_SAFE_CODE = re.compile(f"^{SAFE_CODE}$")  # unit codes become file names
 
 
 def run(data_dir: str | Path | None = None, period: str | None = None, units: list[str] | None = None,
