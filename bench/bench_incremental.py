@@ -99,8 +99,9 @@ def main(argv=None) -> int:
     rendered = sorted(k for k, e in pages(rerun).items() if e["status"] == "ok")
     parent_of = {k: e.get("parent", "") for k, e in rerun["units"].items()}
     ratio = rerun_s / full_s
-    print(f"commit {subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}, "
-          f"data {args.data}, period {args.period}, --workers {args.workers}")
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown (not a git checkout)"
+    print(f"commit {commit}, data {args.data}, period {args.period}, --workers {args.workers}")
     print(f"load average before/after: {load[0]:.1f} / {load_after[0]:.1f} (1 min), 2 cores")
     print(f"full run : {full_s:7.1f} s wall; pages {full['counts']}; stages {full['stages']}")
     print(f"changed  : unit {args.unit}, new_household_businesses in {changed}")
