@@ -414,15 +414,15 @@ INDEX_ORDER = ["Phường 1", "Phường 2", "Phường 10", "Phường An Hòa"
 
 @pytest.fixture(scope="module")
 def index_with_many_units(embedded_data, tmp_path_factory):
-    from wardlib.loaders import load_dataset
+    from wardlib.manifest import RunSummary, UnitResult
     from wardlib.periods import Period
-    from wardlib.runner import RunSummary, UnitResult, index_page
+    from wardlib.site import index_page
 
     summary = RunSummary(period="2024-H1", out_dir=Path("."), data_version="test", results=[
         UnitResult(unit_code=f"{29900 + i}", name=name, status="ok", seconds=0.1, output=f"{29900 + i}.html")
         for i, name in enumerate(INDEX_NAMES)])
     path = tmp_path_factory.mktemp("index") / "index.html"
-    path.write_text(index_page(load_dataset(embedded_data), Period.parse("2024-H1"), summary, "vi"), encoding="utf-8")
+    path.write_text(index_page(Period.parse("2024-H1"), summary, "vi"), encoding="utf-8")
     return path
 
 

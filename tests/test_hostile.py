@@ -26,7 +26,7 @@ from wardlib import fmt, outputs, tables
 from wardlib.cli import main
 from wardlib.loaders import load_dataset
 from wardlib.paths import default_data_dir
-from wardlib.runner import CACHE_DIR
+from wardlib.cache import CACHE_DIR
 
 BASE = REPO / "tests" / "data" / "bad" / "_base"
 GOOD = (REPO / "tests" / "data" / "bad" / "good" / "observations" / "obs.csv").read_text(encoding="utf-8")

@@ -150,16 +150,17 @@ def test_data_is_escaped_not_injected(hostile_data, tmp_path):
 
 
 def test_one_failing_unit_does_not_stop_the_batch(monkeypatch, tmp_path):
+    import wardlib.kernels as kernels
     import wardlib.runner as runner
 
-    real = runner.execute
+    real = kernels.execute
 
     def flaky(nb, params, **kw):
         if params["unit_code"] == "29875":
             raise RuntimeError("simulated kernel failure")
         return real(nb, params, **kw)
 
-    monkeypatch.setattr(runner, "execute", flaky)
+    monkeypatch.setattr(kernels, "execute", flaky)
     summary = runner.run(None, "2024-H1", ["29875", "29872"], tmp_path)
     assert [r.status for r in summary.results] == ["failed", "ok"]
     assert "simulated kernel failure" in summary.results[0].error

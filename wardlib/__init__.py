@@ -25,11 +25,17 @@ The modules, each owning one concern:
 - ``narrative``  the report's sentences in the seed's style ("… đạt 55,4% kế hoạch")
 - ``report``     building blocks the ward report notebook calls (tables, charts, banners)
 - ``overview``   the parent's overview and trends pages; ``quality_report`` the data-quality page
+- ``inputs``     what a page reads (``PageInputs``) and the one way in that opens it, for every page
+- ``fingerprint`` every hash: files, rows, findings, datasets, and what pages are made with
+- ``cache``      the loaded dataset kept for the next run and the kernels (Parquet + JSON, never pickle)
+- ``plan``       the run's pages as data: units, parents, the parents' cuts of the analysis table
 - ``render``     executing a notebook with papermill and exporting it with nbconvert
-- ``runner``     a batch run over units: the once-per-run work, manifest, index page, atomic outputs
-- ``batch``      the pages of a run as tasks, here or on Dask workers; input hashes; progress
-- ``kernels``    executing notebook after notebook in a kept Jupyter kernel (nbclient)
-- ``warm``       what such a kernel keeps between units and how it forgets the rest
+- ``runner``     a batch run, read as its stages: load, plan, prepare, render what changed, publish
+- ``manifest``   the run's record per page (``manifest.json``) and the rerun that finds nothing changed
+- ``site``       the period's index page
+- ``batch``      the pages of a run as tasks, here or on Dask workers; progress
+- ``kernels``    executing notebook after notebook in a kept Jupyter kernel (jupyter_client + nbclient)
+- ``warm``       what such a kernel keeps between units (its cached readers) and how it forgets the rest
 - ``lock``       one run at a time per output folder
 - ``demo``       synthetic demo datasets at province and national scale
 - ``forms``      the Excel data-entry form per unit and period, for ward officers (``wardlib form``)

@@ -1,4 +1,4 @@
-"""Rendering many pages: the task, where it runs (here or on Dask workers), progress and input hashes.
+"""Rendering many pages: the task, where it runs (here or on Dask workers), and progress.
 
 One :class:`Task` is one page to render (a unit's report, a period page):
 the notebook, its parameters, the page header, the file to write and an
@@ -26,19 +26,15 @@ run does not pay Dask's per-task cost 3,321 times.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
-import numpy as np
-import pandas as pd
-
+from wardlib import kernels
 from wardlib.kernels import DEFAULT_RECYCLE, KernelStartError, NotebookFailed, WarmKernel
 
 
@@ -127,14 +123,13 @@ def render_task(task: Task, settings: Settings) -> Outcome:
     """Execute one task's notebook in this thread's kernel and export its page; failures are returned."""
     from pathlib import Path
 
-    from wardlib import runner
     from wardlib.outputs import write_atomic
     from wardlib.render import export_html
 
     start = time.perf_counter()
     out = Outcome(task.key, "ok", 0.0, worker=f"{os.uname().nodename}:{os.getpid()}")
     try:
-        executed = runner.execute(task.nb, task.params, kernel=_kernel(settings))
+        executed = kernels.execute(task.nb, task.params, kernel=_kernel(settings))
         html = export_html(executed, task.page, mode=settings.mode, assets_href=settings.assets_href)
         write_atomic(Path(task.folder) / task.output, html)
     except NotebookFailed as exc:
@@ -277,48 +272,6 @@ def make_executor(settings: Settings, workers: int = 1, scheduler: str | None = 
     if scheduler or workers > 1:
         return DaskExecutor(settings, workers, scheduler)
     return SerialExecutor(settings)
-
-
-# -- input hashes -------------------------------------------------------------------------------------
-
-def digest(*parts) -> str:
-    """A short stable hash of JSON-able parts and bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, ensure_ascii=False,
-                                                           default=str).encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()
-
-
-def row_digests(table: pd.DataFrame) -> dict[str, str]:
-    """unit code → hash of its rows in ``table`` (values of every column, in table order)."""
-    if table.empty:
-        return {}
-    rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
-    codes = table["unit_code"].astype(str).to_numpy()
-    order = np.argsort(codes, kind="stable")
-    codes, rows = codes[order], rows[order]
-    bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
-    return {codes[s]: hashlib.blake2b(rows[s:e].tobytes(), digest_size=16).hexdigest() for s, e in zip(starts, ends)}
-
-
-def peer_map(units: pd.DataFrame, when) -> dict[str, list[str]]:
-    """unit code → the codes sharing its parent on ``when``, itself included, in code order
-    (what :meth:`wardlib.units.UnitTable.peers` gives, for all units at once)."""
-    ts = pd.Timestamp(when)
-    v = units[(units["valid_from"] <= ts) & (units["valid_to"] >= ts)].drop_duplicates("code")
-    children = v.sort_values("code").groupby("parent_code", sort=False)["code"].agg(list)
-    return {c: children.get(p, []) for c, p in zip(v["code"], v["parent_code"])}
-
-
-def file_digest(paths: Iterable) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for p in paths:
-        h.update(str(p.name).encode())
-        h.update(p.read_bytes() if p.is_file() else b"-")
-    return h.hexdigest()
 
 
 # -- progress -------------------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ import pandas as pd
 #: Statuses of a row, best first. ``deteriorating`` is for lower-is-better lines
 #: (cases, violations, late dossiers) that got worse than the same period last year.
 STATUSES = ("achieved", "on_track", "needs_acceleration", "off_track", "deteriorating", "no_target", "no_data")
+#: How pages colour a status (classes of ``templates/report.css``): met, not (yet) met — behind the pace
+#: counts as not met, as the ward report's cards show it — and awaiting data; ``no_target`` stays plain.
+STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-notmet", "off_track": "wl-notmet",
+              "deteriorating": "wl-notmet", "no_data": "wl-pending"}
 
 #: Progress (achievement ÷ expected pace) at or above ``on_track_at`` is on track;
 #: below ``off_track_below`` it is off track; in between it needs acceleration.

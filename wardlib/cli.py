@@ -2,7 +2,7 @@
 
     wardlib run       [--data DIR] [--period P] [--unit CODE ...] [--out DIR] [--lang vi|en] [--no-gx]
                       [--mode single|site|inline] [--workers N | --scheduler tcp://HOST:PORT]
-                      [--recycle K] [--isolated] [--force]
+                      [--recycle K] [--isolated] [--force] [--locale vi]
     wardlib demo-data --out DIR [--scope province|national] [--province CODE] [--before-reform] [--seed S]
     wardlib validate  [--data DIR] [--period P] [--json] [--lang vi|en] [--no-gx] [--docs DIR]
     wardlib form      --period P --out DIR [--data DIR] [--unit CODE ...] [--parent CODE] [--lang vi|en]
@@ -36,6 +36,8 @@ from pathlib import Path
 
 from wardlib import __version__
 from wardlib.findings import ContractError, Finding, WardlibError
+from wardlib.kernels import DEFAULT_RECYCLE
+from wardlib.render import MODES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 # Commands that live in a module of their own, with its add_parser(subparsers) and main(args).
@@ -60,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="unit code to report on; repeat for several (default: every commune with data)")
     r.add_argument("--out", type=Path, default=None, help="output folder (default: reports/ of the project)")
     r.add_argument("--no-gx", action="store_true", help="skip the Great Expectations suites and their Data Docs")
-    r.add_argument("--mode", choices=("single", "site", "inline"), default="single",
+    r.add_argument("--mode", choices=MODES, default=MODES[0],
                    help="single: every page self-contained (default, ≤ 2.5 MB); site: pages share "
                         "OUT/assets/ (small pages, keep the folder together); inline: plotly as is")
     r.add_argument("--workers", type=int, default=1, metavar="N",
@@ -69,9 +71,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="send the pages to this Dask scheduler's workers instead (they need wardlib and the same "
                         "paths to the data and output folders)")
     r.add_argument("--recycle", type=int, default=None, metavar="K",
-                   help="units a kernel renders before a fresh one replaces it (default 100)")
+                   help=f"units a kernel renders before a fresh one replaces it (default {DEFAULT_RECYCLE:,})")
     r.add_argument("--isolated", action="store_true", help="a fresh kernel for every page (slower)")
     r.add_argument("--force", action="store_true", help="render every page, even those whose inputs did not change")
+    r.add_argument("--locale", choices=("vi",), default=None,
+                   help="read Vietnamese number writing (5.137.820.843, 55,4%%) in every file, as validate does")
 
     d = sub.add_parser("demo-data", help="write a synthetic (demo) dataset for every unit of a province or the country")
     d.add_argument("--out", type=Path, required=True, help="dataset folder to create (must not exist or be empty)")
@@ -182,7 +186,6 @@ def _refusal(exc: ContractError, args) -> list[Finding]:
 
 def _run(args) -> int:
     from wardlib.batch import Progress
-    from wardlib.kernels import DEFAULT_RECYCLE
     from wardlib.lock import LockedError
     from wardlib.paths import PACKAGE_DIR, default_data_dir
     from wardlib.runner import run
@@ -205,7 +208,7 @@ def _run(args) -> int:
     try:
         summary = run(args.data, args.period, args.units, out, args.lang, progress=progress, gx=not args.no_gx,
                       mode=args.mode, workers=args.workers, scheduler=args.scheduler, isolated=args.isolated,
-                      recycle=args.recycle or DEFAULT_RECYCLE, force=args.force)
+                      recycle=args.recycle or DEFAULT_RECYCLE, force=args.force, locale=args.locale)
     except ContractError as exc:
         _close(bar)
         leftovers.remove()
@@ -287,7 +290,7 @@ class _Leftovers:
     and the output folder itself when the run created it."""
 
     def __init__(self, out: Path):
-        from wardlib.runner import CACHE_DIR
+        from wardlib.cache import CACHE_DIR
 
         self.out, self.cache = Path(out), Path(out) / CACHE_DIR
         self.had_out, self.had_cache = self.out.exists(), self.cache.exists()

@@ -34,11 +34,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from wardlib import fmt
-from wardlib.analysis import build_table, read_table, unit_rows
+from wardlib import fmt, inputs
+from wardlib.analysis import unit_rows
 from wardlib.findings import WardlibError
-from wardlib.loaders import Dataset, load_dataset
-from wardlib.paths import default_data_dir
+from wardlib.loaders import Dataset
 from wardlib.periods import Period
 
 #: Columns the question methods return, in order.
@@ -97,8 +96,8 @@ class Analysis:
         (``reports/analysis.parquet``); without it the table is computed.
         """
         fmt.number(0, lang=lang)  # an unknown language is an error now, not at the first question
-        data = load_dataset(data_dir or default_data_dir())
-        return cls(data, read_table(table) if table else build_table(data), lang)
+        opened = inputs.open(inputs.PageInputs(inputs.EXPLORE, str(data_dir or ""), analysis=str(table or "")))
+        return cls(opened.data, opened.table, lang)
 
     def shown(self, rows: pd.DataFrame, indicator: str) -> Styler:
         """``rows`` (columns of ``LEAGUE_COLUMNS`` or ``TREND_COLUMNS``) for a person: headers in words,

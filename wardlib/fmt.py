@@ -16,7 +16,7 @@ import html
 import math
 from decimal import Decimal
 
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 MISSING = "–"
@@ -52,12 +52,6 @@ def number(x: float | None, decimals: int = 0, lang: str = "vi") -> str:
     # + 0.0 turns -0.0 (and a -0.04 rounded to -0.0) into 0.0: a page never shows "-0"
     text = format(Decimal(repr(round(float(x), decimals) + 0.0)), f",.{decimals}f")  # the shortest repr, as Babel
     return text.replace(",", "\0").replace(".", dot).replace("\0", group)
-
-
-def number_babel(x: float, decimals: int = 0, lang: str = "vi") -> str:
-    """Babel's formatting of :func:`number`, kept as the reference the tests compare with."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(round(float(x), decimals), format=pattern, locale=_locale(lang))
 
 
 def percent(x: float | None, decimals: int = 1, lang: str = "vi") -> str:

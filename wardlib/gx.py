@@ -3,11 +3,14 @@
 Four expectation suites, one per table, describe what a loaded dataset must
 look like: ``catalog`` (``indicators.csv``), ``units`` (``units.csv``),
 ``observations`` and ``analysis`` (the table of :func:`wardlib.analysis.build_table`).
-Their source of truth is the JSON of the GX file data context committed in the
-repository's ``expectations/`` folder (``expectations/gx/expectations/<suite>.json``);
-``expectations/build_suites.py`` rewrites that JSON from :data:`SUITES` below,
-and a test checks that the two agree. A wheel has no ``expectations/`` folder:
-the suites are then built from :data:`SUITES` directly.
+Their one source is :data:`SUITES` below: the sets they check come from the
+code's own tables (``wardlib.catalog.KINDS``, ``wardlib.calc.STATUSES`` …) and
+their vi/en messages sit beside them, which JSON could only copy. The JSON of
+the GX file data context in the repository's ``expectations/`` folder
+(``expectations/gx/expectations/<suite>.json``, what GX's own tools read) is
+written from it by ``expectations/build_suites.py`` and never edited by hand:
+``tests/test_gx.py`` fails when it is not what the build writes. A wheel has no
+``expectations/`` folder: the suites are then built from :data:`SUITES` directly.
 
 :func:`validate` runs the four suites on the in-memory frames and turns every
 failed expectation into :class:`~wardlib.findings.Finding` records:

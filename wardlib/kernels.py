@@ -12,7 +12,9 @@ process state) and then, for each unit:
 2. the kernel forgets the previous unit (:func:`wardlib.warm.reset`: a new
    IPython session, the process state put back), silently, outside the notebook;
 3. nbclient executes the cells in the kept kernel, with the same timeout and
-   error handling as papermill.
+   error handling as papermill: ``NotebookClient(nb, km=...)`` with the
+   ``jupyter_client`` kernel manager this class owns (nbclient shuts down only
+   kernels whose manager it made), on public APIs only.
 
 The kernel is replaced by a fresh one every ``recycle`` units and after any
 failure (a cell that raised, a timeout, a kernel that died), so a failure
@@ -31,10 +33,12 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import nbformat
+from wardlib.render import KERNEL
 
-KERNEL = "python3"
+if TYPE_CHECKING:  # annotations only: importing nbformat costs ~1 s, paid where a notebook is read
+    import nbformat
 # A restart costs ~5 s at national scale (start, imports, the run's data). A kernel's memory stays
 # flat over 600 national ward reports (0.74-0.75 GiB, measured), so a restart every 1,000 units is
 # a precaution costing 0.5 % of the time, not a cure for a leak.
@@ -43,6 +47,16 @@ START_RETRIES = 3
 
 _START = "import json as _wl_json, wardlib.warm as _wl_warm\n_wl_warm.start(**_wl_json.loads({options!r}))\ndel _wl_warm, _wl_json"
 _RESET = "import wardlib.warm as _wl_warm\n_wl_warm.reset()"  # the reset clears the name itself
+
+
+def execute(nb, parameters: dict, *, kernel: "WarmKernel | None" = None, **kwargs):
+    """Execute a notebook: in ``kernel`` (a :class:`WarmKernel`), or with papermill in a fresh kernel
+    without one. Every page of a run goes through here (tests replace it)."""
+    if kernel is None:
+        from wardlib import render
+
+        return render.execute(nb, parameters, **kwargs)
+    return kernel.execute(nb, parameters)
 
 
 class KernelStartError(RuntimeError):
@@ -86,82 +100,81 @@ class WarmKernel:
         self.cwd = cwd
         self.prepare = dict(prepare or {})  # keyword arguments of wardlib.warm.start
         self.stats = KernelStats()
-        self._owner = None  # the NotebookClient that started the kernel and will shut it down
+        self._km = None  # the jupyter_client AsyncKernelManager of the current kernel: ours, so it stays up
+        self._kc = None  # our client of it, shared with each notebook's NotebookClient
         self._sockets: str | None = None  # the folder of the kernel's ipc sockets
-        self._language_info: dict | None = None
         self._used = 0  # units executed by the current kernel
 
     # -- kernel life ------------------------------------------------------------------------------
     @property
     def alive(self) -> bool:
-        return self._owner is not None
-
-    def _client(self, nb):
-        from nbclient import NotebookClient
-
-        return NotebookClient(nb, kernel_name=KERNEL, timeout=self.timeout, startup_timeout=self.startup_timeout,
-                              resources={"metadata": {"path": self.cwd}} if self.cwd else {})
+        return self._km is not None
 
     def start(self) -> None:
-        """Start (and prepare, unless isolated) a kernel; retried ``start_retries`` times."""
+        """Start (and prepare, unless isolated) a kernel; retried ``start_retries`` times.
+
+        The kernel manager is ours, not nbclient's: a ``NotebookClient(nb, km=...)`` given a manager
+        it does not own leaves the kernel running after the notebook, for the next unit.
+        """
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
         last: BaseException | None = None
         for attempt in range(self.start_retries + 1):
             if attempt:
                 self.stats.start_failures += 1
                 time.sleep(min(0.5 * 2 ** (attempt - 1), 5))
-            owner = self._client(nbformat.v4.new_notebook())
             try:
-                owner.km = owner.create_kernel_manager()
                 # Unix sockets in a private folder, not TCP ports: two kernels starting at once cannot
                 # race for the same port, and nothing listens on the network.
                 self._sockets = tempfile.mkdtemp(prefix="wardlib-kernel-")
-                owner.km.transport, owner.km.ip = "ipc", os.path.join(self._sockets, "k")
-                owner.start_new_kernel()
-                owner.start_new_kernel_client()
-                self._owner = owner
-                self._language_info = self._kernel_info()
+                self._km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
+                                              ip=os.path.join(self._sockets, "k"))
+                run_sync(self._km.start_kernel)(**({"cwd": self.cwd} if self.cwd else {}))
+                self._kc = self._km.client()
+                self._kc.start_channels()
+                run_sync(self._kc.wait_for_ready)(timeout=self.startup_timeout)
+                self._kc.allow_stdin = False
                 if not self.isolated:
                     self._silent(_START.format(options=json.dumps(self.prepare)))
                 self.stats.started += 1
                 self._used = 0
                 return
             except KeyboardInterrupt:
-                self._owner = owner
                 self.shutdown()
                 raise
             except Exception as exc:  # a kernel that does not come up: try again
                 last = exc
-                self._owner = owner
                 self.shutdown()
         raise KernelStartError(f"the kernel did not start after {self.start_retries + 1} attempts: "
                                f"{type(last).__name__}: {last}")
 
     def shutdown(self) -> None:
         """Stop the kernel (if any); safe to call twice."""
-        owner, self._owner = self._owner, None
+        from jupyter_core.utils import run_sync
+
+        km, kc, self._km, self._kc = self._km, self._kc, None, None
         sockets, self._sockets = self._sockets, None
         try:
-            if owner is not None and owner.km is not None:
-                owner._cleanup_kernel()
+            if kc is not None:
+                kc.stop_channels()
+            if km is not None and km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # already dead: nothing more to stop
             pass
         finally:
             if sockets:
                 shutil.rmtree(sockets, ignore_errors=True)
 
-    def _kernel_info(self) -> dict:
-        from jupyter_core.utils import run_sync
-
-        kc = self._owner.kc
-        reply = run_sync(self._owner.async_wait_for_reply)(kc.kernel_info())
-        return (reply or {}).get("content", {}).get("language_info", {"name": "python"})
-
     def _silent(self, code: str) -> None:
         """Run code in the kernel outside any notebook (no output, no history, no execution count)."""
         from jupyter_core.utils import run_sync
 
-        kc = self._owner.kc
-        reply = run_sync(self._owner.async_wait_for_reply)(kc.execute(code, silent=True, store_history=False))
+        async def request():
+            return await self._kc.execute(code, silent=True, store_history=False, reply=True,
+                                          timeout=self.startup_timeout)
+
+        reply = run_sync(request)()
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise RuntimeError(f"kernel preparation failed: {content.get('ename')}: {content.get('evalue')}")
@@ -169,6 +182,7 @@ class WarmKernel:
     # -- notebooks --------------------------------------------------------------------------------
     def execute(self, nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
         """The notebook executed with ``parameters``; raises :class:`NotebookFailed` or :class:`KernelStartError`."""
+        from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
         from papermill.parameterize import parameterize_notebook
 
@@ -189,23 +203,28 @@ class WarmKernel:
                 self.start()
         self._used += 1
         self.stats.units += 1
-        client = self._client(nb)
-        client.km, client.kc = self._owner.km, self._owner.kc
-        nb.metadata["language_info"] = copy.deepcopy(self._language_info)
-        index = -1
+        current = [-1]  # the index of the cell running, for the failure's record
+
+        def started(cell, cell_index, **_):
+            current[0] = cell_index
+
+        client = NotebookClient(nb, km=self._km, kernel_name=KERNEL, timeout=self.timeout,
+                                startup_timeout=self.startup_timeout, on_cell_start=started,
+                                resources={"metadata": {"path": self.cwd}} if self.cwd else {})
+        client.kc = self._kc  # the kept kernel's client (nbclient makes one only when it has none)
         try:
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            nb = client.execute()
         except CellExecutionError as exc:
             self.shutdown()  # a fresh kernel after any failure
-            raise NotebookFailed(f"{exc.ename}: {exc.evalue}", _cell_info(nb, index)) from None
+            raise NotebookFailed(f"{exc.ename}: {exc.evalue}", _cell_info(nb, current[0])) from None
         except CellTimeoutError:
             self.shutdown()
             raise NotebookFailed(f"CellTimeoutError: a cell ran longer than {self.timeout} s",
-                                 _cell_info(nb, index)) from None
+                                 _cell_info(nb, current[0])) from None
         except DeadKernelError as exc:
             self.shutdown()
-            raise NotebookFailed(f"DeadKernelError: {exc}", _cell_info(nb, index) if index >= 0 else None) from None
+            raise NotebookFailed(f"DeadKernelError: {exc}", _cell_info(nb, current[0]) if current[0] >= 0 else None) \
+                from None
         except BaseException:
             self.shutdown()
             raise

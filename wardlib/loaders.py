@@ -45,13 +45,13 @@ errors. Input files are only ever read.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from wardlib import fingerprint
 from wardlib.catalog import Catalog, build_catalog
 from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
@@ -111,12 +111,8 @@ def input_files(root: Path) -> list[Path]:
 
 
 def dataset_version(root: Path) -> str:
-    h = hashlib.sha256()
-    for p in input_files(root):
-        h.update(p.relative_to(root).as_posix().encode())
-        h.update(b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()[:12]
+    """The data version of a dataset folder (see :func:`wardlib.fingerprint.dataset_version`)."""
+    return fingerprint.dataset_version(root, input_files(root))
 
 
 def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool = False,

@@ -17,11 +17,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from wardlib import fmt
-from wardlib.analysis import build_table, read_table
+from wardlib import fmt, inputs
+from wardlib.calc import STATUS_CSS
 from wardlib.findings import WardlibError
-from wardlib.loaders import Dataset, load_dataset
-from wardlib.paths import default_data_dir
+from wardlib.loaders import Dataset
 from wardlib.periods import Period
 from wardlib.report import _LAYOUT, _env, _html
 
@@ -51,8 +50,6 @@ STATUS_TEXT = {
 }
 STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#66bb6a", "needs_acceleration": "#f9a825",
                   "off_track": "#c62828", "deteriorating": "#8e24aa", "no_target": "#b0bec5", "no_data": "#e0e0e0"}
-STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-warn", "off_track": "wl-notmet",
-              "deteriorating": "wl-notmet", "no_data": "wl-pending"}
 
 _TITLE = _env.from_string("""
 <header class="wl-title"><p class="wl-kicker">{{ kicker }}</p><h1>{{ title }}</h1><p class="wl-period">{{ period }}</p></header>
@@ -69,13 +66,6 @@ _GRID = _env.from_string("""
 """)
 
 
-def _load(data_dir, analysis, lang: str) -> tuple[Dataset, pd.DataFrame]:
-    if lang not in TEXT:
-        raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
-    data = load_dataset(data_dir or default_data_dir())
-    return data, read_table(analysis) if analysis else build_table(data)
-
-
 @dataclass
 class CityOverview:
     """The units directly under one parent (a city, a district or, since July 2025, a province)."""
@@ -89,12 +79,12 @@ class CityOverview:
     @classmethod
     def open(cls, data_dir: str | Path | None, parent: str, period: str | None = None, lang: str = "vi",
              analysis: str | Path | None = None) -> "CityOverview":
-        data, table = _load(data_dir, analysis, lang)
-        p = Period.parse(period) if period else data.latest_period()
-        page = cls(data, table, str(parent), p, lang)
+        opened = inputs.open(inputs.PageInputs(inputs.OVERVIEW, str(data_dir or ""), period or "", lang,
+                                               parent=str(parent), analysis=str(analysis or "")))
+        page = cls(opened.data, opened.table, str(parent), opened.period, lang)
         if page.rows.empty:
-            raise WardlibError(f"no unit under {parent!r} has data for {p}",
-                               f"không đơn vị nào thuộc {parent!r} có số liệu kỳ {p}")
+            raise WardlibError(f"no unit under {parent!r} has data for {opened.period}",
+                               f"không đơn vị nào thuộc {parent!r} có số liệu kỳ {opened.period}")
         return page
 
     @property
@@ -223,8 +213,9 @@ class Trends:
 
     @classmethod
     def open(cls, data_dir: str | Path | None, lang: str = "vi", analysis: str | Path | None = None) -> "Trends":
-        data, table = _load(data_dir, analysis, lang)
-        return cls(data, table, lang)
+        opened = inputs.open(inputs.PageInputs(inputs.TRENDS, str(data_dir or ""), lang=lang,
+                                               analysis=str(analysis or "")))
+        return cls(opened.data, opened.table, lang)
 
     def header(self, parent: str, unit_code: str, when: Period):
         """Title naming the parent or the unit; the demo-data banner when the lines show demo data."""

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from wardlib import fmt
-from wardlib.checks import RULES, run_checks
-from wardlib.findings import Finding, WardlibError
-from wardlib.loaders import Dataset, load_dataset
-from wardlib.paths import default_data_dir
+from wardlib import fmt, inputs
+from wardlib.checks import RULES
+from wardlib.findings import Finding
+from wardlib.loaders import Dataset
 from wardlib.periods import Period
-from wardlib.quality import read_findings
 from wardlib.report import TEXT, _env, _html, _names, findings_section
 
 PAGE_TEXT = {
@@ -79,18 +77,9 @@ class QualityReport:
     def open(cls, data_dir: str | Path | None, period: str | None = None, lang: str = "vi",
              findings: str | Path | None = None, docs_href: str = "") -> "QualityReport":
         """Load the data; read the run's ``findings.json`` or, without it, run the consistency rules."""
-        if lang not in TEXT:
-            raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
-        data = load_dataset(data_dir or default_data_dir())
-        p = Period.parse(period) if period else data.latest_period()
-        if findings:
-            found = read_findings(findings)
-        else:
-            from wardlib.analysis import build_table
-
-            found = list(data.findings) + run_checks(data, build_table(data), str(p))
-        found = [f for f in found if f.period in (None, str(p))]
-        return cls(data, p, found, lang, docs_href)
+        opened = inputs.open(inputs.PageInputs(inputs.QUALITY, str(data_dir or ""), period or "", lang,
+                                               findings=str(findings or ""), findings_of="period"))
+        return cls(opened.data, opened.period, opened.findings, lang, docs_href)
 
     @property
     def t(self) -> dict:

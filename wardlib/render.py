@@ -24,18 +24,20 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from wardlib import __version__
 from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR
 
+if TYPE_CHECKING:  # annotations only: importing nbformat costs ~1 s, paid where a notebook is read
+    import nbformat
+
 # Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader.
 HIDDEN_TAGS = {"injected-parameters", "parameters", "notebook-only"}
 KERNEL = "python3"
 
-MODES = ("inline", "single", "site")
+MODES = ("single", "site", "inline")  # how pages carry plotly.js and the stylesheet (see the module docstring)
 PLOTLY_ASSET = "plotly.min.js"  # the names write_assets gives the shared copies, and site pages link
 CSS_ASSET = "report.css"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -43,6 +45,8 @@ _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """A notebook from its jupytext ``.py`` source (or an ``.ipynb``)."""
+    import nbformat
+
     if path.suffix == ".py":
         import jupytext
 
@@ -245,6 +249,8 @@ def strip_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     The copy shares the cells' sources and outputs with ``nb`` (nothing here changes them; nbconvert
     copies the notebook again before its preprocessors run): only the dicts that change are new.
     """
+    import nbformat
+
     def without(d, *keys):
         return nbformat.NotebookNode({k: v for k, v in d.items() if k not in keys})
 

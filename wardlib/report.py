@@ -32,14 +32,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment
 
-from wardlib import fmt, narrative
-from wardlib.analysis import build_table, read_table
-from wardlib.checks import run_checks
+from wardlib import fmt, inputs, narrative
+from wardlib.calc import STATUS_CSS
 from wardlib.findings import Finding, WardlibError
-from wardlib.quality import read_findings
-from wardlib.loaders import Dataset, load_dataset
-from wardlib.paths import default_data_dir
-from wardlib.periods import Period, latest
+from wardlib.loaders import Dataset
+from wardlib.periods import Period
 
 TEXT = {
     "vi": {
@@ -184,17 +181,10 @@ class WardReport:
         ``findings.json``; without it the consistency rules run here (the
         Great Expectations suites only run in the batch step).
         """
-        if lang not in TEXT:
-            raise WardlibError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
-        data = load_dataset(data_dir or default_data_dir())
-        p = Period.parse(period) if period else _latest_for(data, str(unit_code))
-        if analysis:
-            peers = data.units.peers(str(unit_code), p.end) or data.units.peers(str(unit_code), p.start)
-            table = read_table(analysis, sorted({str(unit_code), *peers}))
-        else:
-            table = build_table(data)
-        report = cls(data, table, str(unit_code), p, lang)
-        report.findings = read_findings(findings) if findings else run_checks(data, table, str(p))
+        opened = inputs.open(inputs.PageInputs(inputs.WARD, str(data_dir or ""), period or "", lang, str(unit_code),
+                                               analysis=str(analysis or ""), findings=str(findings or "")))
+        data, p = opened.data, opened.period
+        report = cls(data, opened.table, str(unit_code), p, lang, opened.findings)
         if report.unit is None:
             raise WardlibError(f"unit {unit_code!r} does not exist in {p} according to {data.root / 'units.csv'}")
         if report.rows.empty:
@@ -500,13 +490,6 @@ _FINDINGS = _env.from_string("""
 """)
 
 
-def _latest_for(data: Dataset, unit_code: str) -> Period:
-    """The latest period with data for the unit (the dataset's latest if it has none)."""
-    obs = data.observations
-    periods = obs.loc[obs["unit_code"] == unit_code, "period"].astype(str).unique()
-    return latest(periods) if len(periods) else data.latest_period()
-
-
 def _names(data: Dataset, lang: str) -> dict[str, str]:
     cat = data.catalog.table
     return dict(zip(cat.index, cat["name_en" if lang == "en" else "name_vi"]))
@@ -548,15 +531,11 @@ def _bar_template() -> go.layout.Template:
 _BAR_LAYOUT = {**_LAYOUT, "template": _bar_template()}  # the ward report's charts are all bar charts
 
 
-_STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-notmet",
-               "off_track": "wl-notmet", "deteriorating": "wl-notmet"}
-
-
 def _status_css(r) -> str:
     """Colour class from the row's status (see wardlib.calc.classify)."""
     if r["status"] == "no_data":
         return "wl-pending" if pd.notna(r["target_value"]) else ""
-    return _STATUS_CSS.get(r["status"], "")
+    return STATUS_CSS.get(r["status"], "")
 
 
 def _change_css(r) -> str:

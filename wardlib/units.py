@@ -93,6 +93,24 @@ class UnitTable:
             return []
         return self.children(version["parent_code"], when)["code"].tolist()
 
+    def compared_with(self, code: str, period) -> list[str]:
+        """The units a report on ``code`` for ``period`` compares it with, itself included, in code order:
+        those sharing its parent at the period's end or, for a unit that ended within the period, at
+        its start. The one answer to "who is compared with whom": the runner hashes these units' rows
+        for the page and the page reads exactly these rows (:mod:`wardlib.inputs`)."""
+        return self._peer_map(period.end).get(code) or self._peer_map(period.start).get(code) or []
+
+    def _peer_map(self, when) -> dict[str, list[str]]:
+        """unit code → the codes sharing its parent on ``when``, for all units at once (kept per date)."""
+        ts = pd.Timestamp(when)
+        maps = self.__dict__.setdefault("_peer_maps", {})  # frozen dataclass: a cache beside the fields
+        if ts not in maps:
+            t = self.table
+            v = t[(t["valid_from"] <= ts) & (t["valid_to"] >= ts)].drop_duplicates("code")
+            children = v.sort_values("code").groupby("parent_code", sort=False)["code"].agg(list)
+            maps[ts] = {c: children.get(p, []) for c, p in zip(v["code"], v["parent_code"])}
+        return maps[ts]
+
     def match_periods(self, keys: pd.DataFrame) -> pd.Series:
         """For rows with ``unit_code``, ``start``, ``end``: whether a version of the unit overlaps the period."""
         t = self.table[["code", "valid_from", "valid_to"]]
