@@ -42,7 +42,7 @@ The modules, each owning one concern:
 - ``formimport`` reading filled forms back, checked, into ``observations/forms/`` (``wardlib import``)
 - ``documents``  reading narrative reports (Word with footnotes, text-layer PDF, text, Markdown)
 - ``figures``    finding the figures of Vietnamese report prose, with their places
-- ``extract``    mapping a report's figures to the catalog: the draft of ``wardlib extract``
+- ``extract``    mapping a report's figures to the catalog: the draft of ``wardlib extract`` (the command: ``drafts``)
 - ``reportcheck`` a report's own arithmetic (``wardlib check-report``); ``review`` the review page
 - ``outputs``    atomic file writes; ``paths`` where the package's data, notebooks and templates are
 - ``cli``        the ``wardlib`` command

@@ -22,7 +22,7 @@ every layer in one pass: rows breaking the contract are set aside and the
 consistency rules and GX suites run on the rest. form and import: as validate
 (wardlib.forms, wardlib.formimport). extract: 0 draft written, 1 the review page
 failed, 2 the report cannot be used; check-report: 0 nothing wrong, 1 something
-wrong, 2 unreadable (wardlib.extract, wardlib.reportcheck). Bad input gets a
+wrong, 2 unreadable (wardlib.drafts, wardlib.reportcheck). Bad input gets a
 message, never a traceback.
 """
 
@@ -41,7 +41,7 @@ from wardlib.render import MODES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 # Commands that live in a module of their own, with its add_parser(subparsers) and main(args).
-OWN_MODULE = {"form": "forms", "import": "formimport", "extract": "extract", "check-report": "reportcheck"}
+OWN_MODULE = {"form": "forms", "import": "formimport", "extract": "drafts", "check-report": "reportcheck"}
 # Findings that mean a file cannot be read at all (validate exits 2), as opposed to content to correct.
 UNREADABLE = {"contract.file", "contract.size", "contract.encoding", "contract.excel", "contract.settings"}
 
