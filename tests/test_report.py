@@ -136,3 +136,14 @@ def test_each_figure_shows_its_source_and_note_as_a_tooltip(vi, hostile_data):
     assert any("Nguồn: BC 6 tháng 2024 P4 §1.2" in h for h in hover)
     hostile = WardReport.open(hostile_data, "29872", "2024-H1", "vi").section_tables().data
     assert "<script>alert" not in hostile and "Ghi chú: &lt;script&gt;alert(&#34;xss&#34;)" in hostile
+
+
+def test_met_and_not_met_are_coloured_by_what_they_say(vi):
+    # "Chưa đạt" (not met) on a line that is on track was styled green (wl-met) from the pace status.
+    import re
+
+    html = str(vi.commitments_table().data) + str(vi.section_tables().data)
+    cells = re.findall(r'<td[^>]*class="([^"]*)"[^>]*>(Chưa đạt|Đạt)</td>', html)
+    assert any(text == "Chưa đạt" for _, text in cells) and any(text == "Đạt" for _, text in cells)
+    for css, text in cells:
+        assert ("wl-notmet" if text == "Chưa đạt" else "wl-met") in css.split(), (css, text)

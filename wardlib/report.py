@@ -338,7 +338,8 @@ class WardReport:
                         r["target_op"] if pd.notna(r["target_op"]) else None, r["target_value"],
                         r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)), "css": "wl-num"},
                     {"text": fmt.percent(r["achievement_pct"], 1, self.lang) if pd.notna(r["achievement_pct"])
-                     else _met_text(r, t), "css": "wl-num " + _status_css(r)},
+                     else _met_text(r, t), "css": "wl-num " + (_status_css(r) if pd.notna(r["achievement_pct"])
+                                                               else _met_css(r))},
                     {"text": self._stated(r), "css": "wl-num wl-check-" + str(r["pct_check"]).lower()},
                     {"text": change + (" ‡" if change_demo else ""), "css": "wl-num " + _change_css(r),
                      "title": self._same_period_tip(r)},
@@ -384,6 +385,7 @@ class WardReport:
         for r in self._records_of(rows):
             result = self._value(r) if pd.notna(r["value"]) else ""
             status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
+            status_css = _status_css(r) if r["status_text"] else _met_css(r)
             demo = narrative.demo(r)
             body.append({"css": "wl-synthetic" if demo else "", "cells": [
                 {"text": r["commitment"], "css": "wl-stt"},
@@ -391,7 +393,7 @@ class WardReport:
                 {"text": r["unit"] or r["catalog_unit"], "css": ""},
                 {"text": r["target"], "css": "wl-num"},
                 {"text": result, "css": "wl-num"},
-                {"text": status, "css": _status_css(r)},
+                {"text": status, "css": status_css},
             ]})
         return _html(_TABLE.render(
             heading=t["commitments"],
@@ -544,6 +546,15 @@ def _change_css(r) -> str:
         return ""
     better = (r["change_abs"] > 0) == (r["direction"] == "up")
     return "wl-met" if better else "wl-notmet"
+
+
+def _met_css(r) -> str:
+    """Colour class of a met / not met / no data text: it says whether the target was reached, so
+    it is coloured by that, not by the pace status ("Chưa đạt" on track was shown green)."""
+    met = r["target_met"]
+    if pd.isna(met):
+        return "wl-pending" if pd.notna(r["target_value"]) else ""
+    return "wl-met" if bool(met) else "wl-notmet"
 
 
 def _met_text(r, t) -> str:
