@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,13 @@ OBSERVATIONS = [
     {"unit_code": "29872", "period": "2024-H1", "indicator": "app_rate", "value": "", "reported_pct": "48.6"},
     {"unit_code": "29869", "period": "2025-H2", "indicator": "dengue_cases", "value": "31"},
 ]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for the servers a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None, encoding: str = "utf-8") -> Path:

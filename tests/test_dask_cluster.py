@@ -17,7 +17,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,16 +25,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.conftest import free_port
+
 pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 PERIOD = "2024-H1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cluster:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,18 +33,12 @@ from pathlib import Path
 import pytest
 
 from tests.browser import chromium, need_browser  # noqa: F401 (a fixture)
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 TOKEN = uuid.uuid4().hex
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Lab:
