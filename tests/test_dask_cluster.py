@@ -33,6 +33,16 @@ BIN = Path(sys.executable).parent
 PERIOD = "2024-H1"
 
 
+def _sigkill(procs: list[psutil.Process], timeout: float) -> None:
+    """SIGKILL each of ``procs`` still there, and wait for them to go."""
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=timeout)
+
+
 class Cluster:
     """The processes of a local Dask cluster, each in its own process group, and all they start."""
 
@@ -61,12 +71,7 @@ class Cluster:
 
     def kill(self, name: str) -> list[int]:
         procs = self.tree(name)
-        for p in procs:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(procs, timeout=10)
+        _sigkill(procs, timeout=10)
         return [p.pid for p in procs]
 
     def stop(self) -> None:
@@ -77,12 +82,7 @@ class Cluster:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
         gone, alive = psutil.wait_procs(list(self.seen.values()), timeout=10)
-        for p in alive:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(alive, timeout=5)
+        _sigkill(alive, timeout=5)
 
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")[-3000:]
