@@ -46,8 +46,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from wardlib.catalog import Catalog, build_catalog
-from wardlib.documents import Block, Document, read_document
-from wardlib.figures import Figure, find_figures
+from wardlib.documents import Document, read_document
+from wardlib.figures import Figure, appendix_rows, cell_number, find_figures, norm, table_texts
 from wardlib.findings import WardlibError
 from wardlib.periods import Period
 from wardlib.tables import read_table
@@ -113,13 +113,6 @@ def load_reference(data_dir: Path) -> tuple[Catalog, UnitTable]:
 
 
 # -- text helpers -----------------------------------------------------------------------------------------
-def norm(text: str) -> str:
-    """Lower case, NFC, punctuation to spaces: what phrases are compared as."""
-    t = unicodedata.normalize("NFC", text).lower()
-    t = re.sub(r"[^\w%]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
 def _fold(text: str) -> str:
     """Without diacritics (đ → d): for matching names typed without them."""
     t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -363,108 +356,6 @@ _MEASURE_WORDS = {"hộ", "người", "lượt", "hồ", "ca", "con", "liều", 
                   "cán", "sản", "dự", "sáng", "lao"}
 
 
-# -- the appendix of commitments --------------------------------------------------------------------------
-def _appendix_rows(doc: Document) -> list[tuple[Block, dict]]:
-    """Data rows of tables with STT / nội dung / ĐVT / chỉ tiêu / kết quả columns, with their item numbers."""
-    out = []
-    cols = None
-    item, sub = "", 0
-    for b in doc.blocks:
-        if b.kind != "table_row":
-            continue
-        low = [norm(c) for c in b.cells]
-        if any(c.startswith("nội dung") for c in low) and any(c.startswith("chỉ tiêu") for c in low):
-            cols = {"stt": next((i for i, c in enumerate(low) if c in ("stt", "tt", "số tt")), 0),
-                    "content": next(i for i, c in enumerate(low) if c.startswith("nội dung")),
-                    "unit": next((i for i, c in enumerate(low) if c in ("đvt", "đơn vị tính", "đơn vị")), None),
-                    "target": next(i for i, c in enumerate(low) if c.startswith("chỉ tiêu")),
-                    "result": next((i for i, c in enumerate(low) if c.startswith("kết quả")), len(low) - 1)}
-            continue
-        if cols is None:
-            continue
-
-        def cell(k, cols=cols, b=b):  # this row's cell (bound now: the loop moves on)
-            i = cols.get(k)
-            return b.cells[i].strip() if i is not None and i < len(b.cells) else ""
-
-        stt = cell("stt")
-        if re.fullmatch(r"\d{1,3}", stt):
-            item, sub = stt, 0
-            number = stt
-        else:
-            sub += 1
-            number = f"{item}.{sub}" if item else str(sub)
-        content, unit, target, result = cell("content"), cell("unit"), cell("target"), cell("result")
-        if not content or (not target and not result and not unit):
-            if re.fullmatch(r"\d{1,3}", stt):
-                sub = 0
-            continue  # a group heading ("06 Số doanh nghiệp … gồm:")
-        out.append((b, {"item": number, "content": content, "unit": unit, "target": target, "result": result}))
-    return out
-
-
-_RESULT_HEAD = re.compile(r"^(thực hiện|kết quả|số lượng|giá trị|số liệu|ước thực hiện)", re.I)
-_TARGET_HEAD = re.compile(r"^(dự toán|kế hoạch|chỉ tiêu)", re.I)
-_PCT_HEAD = re.compile(r"^(tỷ lệ|tỉ lệ|%|so với)", re.I)
-
-
-def _table_texts(doc: Document) -> list[Block]:
-    """Rows of other tables (not the commitments appendix) as the sentence they stand for.
-
-    ``| Phí, lệ phí | 96,4 | 150 | 64,3% |`` under ``Khoản thu | Thực hiện (triệu đồng) | Dự toán (triệu đồng) |
-    Tỷ lệ`` reads as ``Phí, lệ phí 96,4 triệu đồng/150 triệu đồng, đạt 64,3%``; the figure keeps the row's place.
-    """
-    out: list[Block] = []
-    head: dict | None = None
-    for b in doc.blocks:
-        if b.kind != "table_row":
-            continue
-        low = [norm(c) for c in b.cells]
-        if b.row == 1:
-            head = None
-            if any(c.startswith("nội dung") for c in low) and any(c.startswith("chỉ tiêu") for c in low):
-                continue  # the commitments appendix: read by its columns
-            res = next((i for i, c in enumerate(low) if _RESULT_HEAD.match(c)), None)
-            if res is None:
-                continue
-            unit = lambda c: (re.search(r"\(([^)]*)\)", c) or [None, ""])[1]  # noqa: E731
-            head = {"result": res, "target": next((i for i, c in enumerate(low) if _TARGET_HEAD.match(c)), None),
-                    "pct": next((i for i, c in enumerate(low) if _PCT_HEAD.match(c)), None),
-                    "units": [unit(c) for c in b.cells]}
-            continue
-        if head is None:
-            continue
-        cells = list(b.cells)
-        label = next((c for i, c in enumerate(cells) if i not in (head["result"], head["target"], head["pct"])
-                      and c and not re.fullmatch(r"[\d.,%\s]+", c)), "")
-
-        def cell(i, cells=cells):  # this row's cell (bound now: the loop moves on)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        res, tgt, pct = cell(head["result"]), cell(head["target"]), cell(head["pct"])
-        if not res:
-            continue
-        u_res = head["units"][head["result"]]
-        text = f"{label} {res} {u_res}".rstrip()
-        if tgt:
-            u_t = head["units"][head["target"]] if head["target"] is not None else ""
-            text += f"/{tgt} {u_t}".rstrip()
-        if pct:
-            text += f", đạt {pct}" + ("" if pct.endswith("%") else "%")
-        out.append(Block("row_text", text, b.index, b.section, b.heading, b.part, b.plan, "", b.cells, b.table,
-                         b.row))
-    return out
-
-
-def _cell_number(text: str) -> tuple[str, float | None]:
-    """(operator, number) of a target or result cell: ``>37`` → (">", 37), ``01`` → ("", 1), text → ("", None)."""
-    m = re.fullmatch(r"\s*(>=|<=|≥|≤|>|<|=)?\s*(\d+(?:[.,]\d+)?)\s*%?\s*", text)
-    if not m:
-        return "", None
-    op = {"≥": ">=", "≤": "<="}.get(m.group(1) or "", m.group(1) or "")
-    return op, float(m.group(2).replace(",", "."))
-
-
 def _num_text(v: float | None) -> str:
     if v is None or pd.isna(v):
         return ""
@@ -519,7 +410,7 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
     for b in doc.blocks:
         if b.kind in ("paragraph", "footnote"):
             figures.extend(find_figures(b))
-    figures.extend(f for b in _table_texts(doc) for f in find_figures(b))
+    figures.extend(f for b in table_texts(doc) for f in find_figures(b))
     maps = [Mapping(f, period=str(month if f.month_only else p)) for f in figures]
     prose = [i for i in inds if i.section != "PL"]
     bounds = _upper_bounds(prose, figures)
@@ -569,7 +460,7 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
             m.reason = "taken" if m.candidates and m.candidates[0][1] >= THRESHOLD else "no match"
     # the appendix of commitments, by its columns
     pl = [i for i in inds if i.section == "PL"]
-    for b, row in _appendix_rows(doc):
+    for b, row in appendix_rows(doc):
         text = norm(row["content"])
         scored = sorted(((fuzz.partial_ratio(ph, text) if len(text) >= len(ph) else fuzz.ratio(ph, text))
                          + (6 if i.commitment and i.commitment == row["item"] else 0), i.code)
@@ -578,8 +469,8 @@ def _map(doc: Document, catalog: Catalog, p: Period) -> list[Mapping]:
         for s, c in scored:
             best[c] = max(best.get(c, 0), s)
         ranked = sorted(((s, c) for c, s in best.items()), reverse=True)
-        op, tv = _cell_number(row["target"])
-        _, rv = _cell_number(row["result"])
+        op, tv = cell_number(row["target"])
+        _, rv = cell_number(row["result"])
         fig = Figure(b, 0, len(b.text), b.text, "cell", rv, target=tv, cells=dict(row, target_op=op))
         fig.sentence = b.text
         m = Mapping(fig, period=str(p), candidates=[(c, round(s, 1)) for s, c in ranked[:3]])
@@ -626,7 +517,7 @@ def _tables(doc: Document, catalog: Catalog, maps: list[Mapping], unit_code: str
         if f.kind == "cell":
             c = f.cells
             op, tv = c.get("target_op", ""), f.target
-            _, rv = _cell_number(c["result"])
+            _, rv = cell_number(c["result"])
             status = "" if rv is not None else c["result"]
             add(m.period, m.indicator, _num_text(rv), (op + _num_text(tv)) if tv is not None else "", "", status,
                 c["unit"], "", f"{where} (mục {c['item']})")
@@ -717,5 +608,5 @@ def _num(v) -> float | None:
 
 
 def _target_key(text: str) -> tuple[str, float | None]:
-    op, v = _cell_number(str(text))
+    op, v = cell_number(str(text))
     return op, v

@@ -28,9 +28,10 @@ and place numbers (``Phường 4``, ``khóm 2``) are not figures.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from wardlib.documents import SUPERSCRIPT, Block
+from wardlib.documents import SUPERSCRIPT, Block, Document
 
 _NUM = r"(?<![0-9A-Za-zÀ-ỹ.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}|\d+[.,]\d+|\d+)(?![0-9])"
 NUMBER = re.compile(_NUM)
@@ -369,3 +370,112 @@ def _topic(block: Block, text: str, sentence_start: int) -> str:
         prev = text[:sentence_start].rstrip()
         return re.split(r"[.;]\s", prev)[-1][-140:]
     return ""
+
+
+def norm(text: str) -> str:
+    """Lower case, NFC, punctuation to spaces: what phrases are compared as."""
+    t = unicodedata.normalize("NFC", text).lower()
+    t = re.sub(r"[^\w%]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+# -- tables: the commitments appendix and tables of figures, read by extract and check-report --------------
+def appendix_rows(doc: Document) -> list[tuple[Block, dict]]:
+    """Data rows of tables with STT / nội dung / ĐVT / chỉ tiêu / kết quả columns, with their item numbers."""
+    out = []
+    cols = None
+    item, sub = "", 0
+    for b in doc.blocks:
+        if b.kind != "table_row":
+            continue
+        low = [norm(c) for c in b.cells]
+        if any(c.startswith("nội dung") for c in low) and any(c.startswith("chỉ tiêu") for c in low):
+            cols = {"stt": next((i for i, c in enumerate(low) if c in ("stt", "tt", "số tt")), 0),
+                    "content": next(i for i, c in enumerate(low) if c.startswith("nội dung")),
+                    "unit": next((i for i, c in enumerate(low) if c in ("đvt", "đơn vị tính", "đơn vị")), None),
+                    "target": next(i for i, c in enumerate(low) if c.startswith("chỉ tiêu")),
+                    "result": next((i for i, c in enumerate(low) if c.startswith("kết quả")), len(low) - 1)}
+            continue
+        if cols is None:
+            continue
+
+        def cell(k, cols=cols, b=b):  # this row's cell (bound now: the loop moves on)
+            i = cols.get(k)
+            return b.cells[i].strip() if i is not None and i < len(b.cells) else ""
+
+        stt = cell("stt")
+        if re.fullmatch(r"\d{1,3}", stt):
+            item, sub = stt, 0
+            number = stt
+        else:
+            sub += 1
+            number = f"{item}.{sub}" if item else str(sub)
+        content, unit, target, result = cell("content"), cell("unit"), cell("target"), cell("result")
+        if not content or (not target and not result and not unit):
+            if re.fullmatch(r"\d{1,3}", stt):
+                sub = 0
+            continue  # a group heading ("06 Số doanh nghiệp … gồm:")
+        out.append((b, {"item": number, "content": content, "unit": unit, "target": target, "result": result}))
+    return out
+
+
+_RESULT_HEAD = re.compile(r"^(thực hiện|kết quả|số lượng|giá trị|số liệu|ước thực hiện)", re.I)
+_TARGET_HEAD = re.compile(r"^(dự toán|kế hoạch|chỉ tiêu)", re.I)
+_PCT_HEAD = re.compile(r"^(tỷ lệ|tỉ lệ|%|so với)", re.I)
+
+
+def table_texts(doc: Document) -> list[Block]:
+    """Rows of other tables (not the commitments appendix) as the sentence they stand for.
+
+    ``| Phí, lệ phí | 96,4 | 150 | 64,3% |`` under ``Khoản thu | Thực hiện (triệu đồng) | Dự toán (triệu đồng) |
+    Tỷ lệ`` reads as ``Phí, lệ phí 96,4 triệu đồng/150 triệu đồng, đạt 64,3%``; the figure keeps the row's place.
+    """
+    out: list[Block] = []
+    head: dict | None = None
+    for b in doc.blocks:
+        if b.kind != "table_row":
+            continue
+        low = [norm(c) for c in b.cells]
+        if b.row == 1:
+            head = None
+            if any(c.startswith("nội dung") for c in low) and any(c.startswith("chỉ tiêu") for c in low):
+                continue  # the commitments appendix: read by its columns
+            res = next((i for i, c in enumerate(low) if _RESULT_HEAD.match(c)), None)
+            if res is None:
+                continue
+            unit = lambda c: (re.search(r"\(([^)]*)\)", c) or [None, ""])[1]  # noqa: E731
+            head = {"result": res, "target": next((i for i, c in enumerate(low) if _TARGET_HEAD.match(c)), None),
+                    "pct": next((i for i, c in enumerate(low) if _PCT_HEAD.match(c)), None),
+                    "units": [unit(c) for c in b.cells]}
+            continue
+        if head is None:
+            continue
+        cells = list(b.cells)
+        label = next((c for i, c in enumerate(cells) if i not in (head["result"], head["target"], head["pct"])
+                      and c and not re.fullmatch(r"[\d.,%\s]+", c)), "")
+
+        def cell(i, cells=cells):  # this row's cell (bound now: the loop moves on)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        res, tgt, pct = cell(head["result"]), cell(head["target"]), cell(head["pct"])
+        if not res:
+            continue
+        u_res = head["units"][head["result"]]
+        text = f"{label} {res} {u_res}".rstrip()
+        if tgt:
+            u_t = head["units"][head["target"]] if head["target"] is not None else ""
+            text += f"/{tgt} {u_t}".rstrip()
+        if pct:
+            text += f", đạt {pct}" + ("" if pct.endswith("%") else "%")
+        out.append(Block("row_text", text, b.index, b.section, b.heading, b.part, b.plan, "", b.cells, b.table,
+                         b.row))
+    return out
+
+
+def cell_number(text: str) -> tuple[str, float | None]:
+    """(operator, number) of a target or result cell: ``>37`` → (">", 37), ``01`` → ("", 1), text → ("", None)."""
+    m = re.fullmatch(r"\s*(>=|<=|≥|≤|>|<|=)?\s*(\d+(?:[.,]\d+)?)\s*%?\s*", text)
+    if not m:
+        return "", None
+    op = {"≥": ">=", "≤": "<="}.get(m.group(1) or "", m.group(1) or "")
+    return op, float(m.group(2).replace(",", "."))

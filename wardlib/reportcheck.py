@@ -39,7 +39,7 @@ import pandas as pd
 from wardlib import fmt
 from wardlib.calc import pct_check
 from wardlib.documents import Document, DocumentError, read_document
-from wardlib.figures import Figure, decimals_of, find_figures
+from wardlib.figures import Figure, appendix_rows, cell_number, decimals_of, find_figures, table_texts
 from wardlib.findings import Finding
 
 RULES = {
@@ -54,10 +54,9 @@ RULES = {
 
 def report_figures(doc: Document) -> list[list[Figure]]:
     """The figures of each block that reports results (the tasks for next period and the closing left out)."""
-    from wardlib.extract import _table_texts
 
     blocks = [find_figures(b) for b in doc.blocks if b.kind in ("paragraph", "footnote") and not b.plan]
-    return blocks + [find_figures(b) for b in _table_texts(doc) if not b.plan]
+    return blocks + [find_figures(b) for b in table_texts(doc) if not b.plan]
 
 
 def check_document(doc: Document) -> list[Finding]:
@@ -183,15 +182,14 @@ def _changes(doc: Document, blocks: list[list[Figure]]) -> list[Finding]:
 
 def _units(doc: Document, figs: list[Figure]) -> list[Finding]:
     """Appendix lines in % whose figures the text gives as a count (target "10" meaning 10 people)."""
-    from wardlib.extract import _appendix_rows, _cell_number
 
     out = []
     pairs = [f for f in figs if f.kind == "pair" and not f.money and f.measure]
-    for b, row in _appendix_rows(doc):
+    for b, row in appendix_rows(doc):
         if row["unit"].strip() != "%":
             continue
-        _, tv = _cell_number(row["target"])
-        _, rv = _cell_number(row["result"])
+        _, tv = cell_number(row["target"])
+        _, rv = cell_number(row["result"])
         if tv is None or rv is None:
             continue
         for f in pairs:
