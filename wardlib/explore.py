@@ -35,6 +35,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from wardlib import fmt, inputs
+from wardlib.calc import STATUS_TEXT
 from wardlib.analysis import unit_rows
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
@@ -103,8 +104,6 @@ class Analysis:
         """``rows`` (columns of ``LEAGUE_COLUMNS`` or ``TREND_COLUMNS``) for a person: headers in words,
         statuses in words, numbers in the language's writing with the indicator's decimals. The
         ``Styler``'s ``.data`` is ``rows`` itself."""
-        from wardlib.overview import STATUS_TEXT
-
         lang = self.lang
         cat = self.data.catalog.table.loc[indicator]
         decimals, unit = int(cat["decimals"]), str(cat["unit"])

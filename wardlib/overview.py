@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from wardlib import fmt, inputs
-from wardlib.calc import STATUS_CSS
+from wardlib.calc import STATUS_CSS, STATUS_TEXT
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
@@ -41,12 +41,6 @@ TEXT = {
            "total": "All of {name}", "banner": "Demo data",
            "synthetic": "This page uses generated figures for illustration (marked ‡), not real data.",
            "rebuilt": "hollow points: sum of the units merged on 1 July 2025", "target_line": "target"},
-}
-STATUS_TEXT = {
-    "vi": {"achieved": "Đạt", "on_track": "Đúng tiến độ", "needs_acceleration": "Cần đẩy nhanh",
-           "off_track": "Chậm", "deteriorating": "Xấu đi", "no_target": "Không có kế hoạch", "no_data": "Chưa có số liệu"},
-    "en": {"achieved": "Achieved", "on_track": "On track", "needs_acceleration": "Needs acceleration",
-           "off_track": "Off track", "deteriorating": "Deteriorating", "no_target": "No target", "no_data": "No data"},
 }
 STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#66bb6a", "needs_acceleration": "#f9a825",
                   "off_track": "#c62828", "deteriorating": "#8e24aa", "no_target": "#b0bec5", "no_data": "#e0e0e0"}
