@@ -15,7 +15,8 @@ from wardlib import batch, runner
 from wardlib.kernels import NotebookFailed, WarmKernel
 from wardlib.lock import LOCK_FILE, LockedError, OutputLock
 from wardlib.paths import default_data_dir, notebooks_dir
-from wardlib.render import PageInfo, export_html, read_notebook
+from wardlib.exporter import export_html
+from wardlib.render import PageInfo, read_notebook
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,8 @@ import pytest
 
 from tests.browser import chromium, need_browser  # noqa: F401 (a fixture)
 from wardlib.paths import notebooks_dir
-from wardlib.render import (PageInfo, execute, export_html, plotly_path, read_notebook, stylesheet,
+from wardlib.exporter import export_html
+from wardlib.render import (PageInfo, execute, plotly_path, read_notebook, stylesheet,
                             write_assets)
 
 SINGLE_MAX = 2_500_000
@@ -173,27 +174,29 @@ def test_assets_href_must_be_relative(executed):
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("mode", ["single", "site", "inline"])
-def test_export_is_nbconverts_own_without_its_reprint(executed, mode, monkeypatch):
-    """wardlib's exporter skips HTMLExporter's BeautifulSoup pass (see render._exporter): the page must
-    be what nbconvert's own HTMLExporter gives, up to BeautifulSoup re-printing it, and an image
+def test_export_is_nbconverts_html_exporter_s_without_its_reprint(executed, mode):
+    """wardlib's exporter (a TemplateExporter, see wardlib.exporter) must give the page nbconvert's own
+    HTMLExporter gives with the same template, up to BeautifulSoup re-printing it, and an image
     without ``alt`` must still get nbconvert's default one."""
     from datetime import datetime, timezone
 
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    from wardlib import render
+    from wardlib.paths import TEMPLATES_DIR
 
     when = datetime(2026, 1, 1, tzinfo=timezone.utc)
     img = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
         "display_data", data={"image/png": base64.b64encode(b"\x89PNG\r\n").decode()})])
     nb = nbformat.from_dict({**executed, "cells": [*executed.cells, img]})
-    ours = export_html(nb, PAGE, mode=mode, generated=when)
-    monkeypatch.setattr(type(render._exporter()), "from_notebook_node", HTMLExporter.from_notebook_node)
-    theirs = export_html(nb, PAGE, mode=mode, generated=when)
+    ours = export_html(nb, PAGE, mode=mode, generated=when, assets_href="../assets")
+    asked = {"page": PAGE, "mode": mode, "assets_href": "../assets", "generated": when}
+    html = HTMLExporter(template_name="wardlib", extra_template_basedirs=[str(TEMPLATES_DIR)])
+    theirs, _ = html.from_notebook_node(nb, resources={"wardlib_page": asked})
     assert ours != theirs  # the reprint does change the bytes: the comparison below is not vacuous
     assert BeautifulSoup(ours, "html.parser").decode() == BeautifulSoup(theirs, "html.parser").decode()
     assert 'alt="No description has been provided for this image"' in ours
+    assert "injected-parameters" not in ours and "jp-InputArea" not in ours[ours.index("<body"):]
 
 
 def test_pages_without_charts_carry_no_plotly_and_escape_the_header():

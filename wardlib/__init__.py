@@ -29,7 +29,8 @@ The modules, each owning one concern:
 - ``fingerprint`` every hash: files, rows, findings, datasets, and what pages are made with
 - ``cache``      the loaded dataset kept for the next run and the kernels (Parquet + JSON, never pickle)
 - ``plan``       the run's pages as data: units, parents, the parents' cuts of the analysis table
-- ``render``     executing a notebook with papermill and exporting it with nbconvert
+- ``render``     executing a notebook with papermill; what a page's header says (``page_info``)
+- ``exporter``   the page's nbconvert parts: the ``wardlib`` template's preprocessor and exporter
 - ``runner``     a batch run, read as its stages: load, plan, prepare, render what changed, publish
 - ``manifest``   the run's record per page (``manifest.json``) and the rerun that finds nothing changed
 - ``site``       the period's index page

@@ -124,7 +124,7 @@ def render_task(task: Task, settings: Settings) -> Outcome:
     from pathlib import Path
 
     from wardlib.outputs import write_atomic
-    from wardlib.render import export_html
+    from wardlib.exporter import export_html
 
     start = time.perf_counter()
     out = Outcome(task.key, "ok", 0.0, worker=f"{os.uname().nodename}:{os.getpid()}")

@@ -3,7 +3,7 @@
 The exported HTML has no code, no papermill ``injected-parameters`` cell and
 no parameter metadata. plotly.js always comes from the installed plotly
 package, never a CDN, so pages open offline and their charts draw. Three ways
-to ship it and our stylesheet (``export_html(..., mode=...)``):
+to ship it and our stylesheet (:func:`wardlib.exporter.export_html` ``(..., mode=...)``):
 
 - ``inline`` (the default, as before): both inline, plotly.js raw — about 4.9 MB a page;
 - ``single``: one self-contained file of about 2 MB: plotly.js is embedded
@@ -12,6 +12,11 @@ to ship it and our stylesheet (``export_html(..., mode=...)``):
 - ``site``: the page links ``{assets_href}/plotly.min.js`` and
   ``{assets_href}/report.css``, one shared copy per folder written by
   :func:`write_assets` — about 70 KB a page.
+
+The export itself is :mod:`wardlib.exporter`'s, on nbconvert's public API only: the ``wardlib``
+template, its preprocessor (which fills the header from :func:`page_info` and drops the
+parameter cells) and a ``TemplateExporter`` — that module says why not ``HTMLExporter``. The
+same template and preprocessor serve ``jupyter nbconvert --to html --template wardlib``.
 """
 
 from __future__ import annotations
@@ -138,54 +143,49 @@ def timestamp(when: datetime | None = None) -> str:
     return (when or datetime.now(timezone.utc).astimezone()).strftime("%Y-%m-%d %H:%M %z")
 
 
-_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+NO_ALT = '<img alt="No description has been provided for this image"'
+
+# PAGE_TITLES names the period pages by their notebook (inputs.QUALITY, OVERVIEW, TRENDS).
+PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
+               "city_overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
+               "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
 
 
-@lru_cache(maxsize=1)
-def _exporter():
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
+def page_info(notebook: str, params: dict, data, where=None) -> PageInfo:
+    """The header of the page ``notebook`` draws with ``params`` from ``data`` (a loaded Dataset).
 
-    class Exporter(HTMLExporter):
-        """nbconvert's HTMLExporter without its last step, which parses the whole page with
-        BeautifulSoup's pure-Python parser and prints it again: two thirds of the export's time on
-        a report page. That step gives images without one a default ``alt`` (done here by pattern)
-        and a ``tabindex`` to the cells inside ``.jp-Notebook``, which our template does not have,
-        so it changed nothing else (``tests/test_render_modes.py`` compares the two exports)."""
-
-        def from_notebook_node(self, nb, resources=None, **kw):
-            from nbconvert.exporters.html import WidgetsDataTypeFilter
-            from nbconvert.filters.highlight import Highlight2HTML
-
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code",
-                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', html), resources
-
-    # Hidden cells are dropped by strip_parameters before export, so no tag preprocessor is needed.
-    exporter = Exporter(template_name="wardlib", extra_template_basedirs=[str(TEMPLATES_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    return exporter
-
-
-def export_html(nb: nbformat.NotebookNode, page: PageInfo, *, generated: datetime | None = None,
-                mode: str = "inline", assets_href: str = "assets") -> str:
-    """The report page of an executed notebook.
-
-    ``mode``: ``"inline"`` (default) and ``"single"`` give a self-contained page, ``"site"`` a
-    page that needs :func:`write_assets` to have filled the folder ``assets_href`` points to,
-    a relative URL (``"assets"``, ``"../assets"``). See the module docstring.
+    The runner asks here for every page it plans, and :func:`wardlib.exporter.page_of_parameters` for a notebook that
+    papermill executed on its own (from ``metadata.papermill.parameters``), so both say the same.
+    ``where``: the period's :class:`wardlib.plan.Units`, when the caller has it already.
     """
+    from wardlib.periods import Period
+    from wardlib.plan import Units
+
+    lang = params.get("lang", "vi")
+    p = Period.parse(str(params.get("period") or params.get("until")))
+    where = where if where is not None else Units(data, p)
+    label = p.label(lang)
+    if notebook in PAGE_TITLES:
+        title = PAGE_TITLES[notebook][lang]
+        if params.get("parent"):
+            title = f"{title} — {where.name(str(params['parent']))}"
+        unit_label = title
+    elif params.get("unit_code"):
+        code = str(params["unit_code"])
+        title = where.name(code)
+        unit_label = f"{title} ({code}), {where.name(where.parent_code(code))}"
+    else:
+        raise ValueError(f"{notebook!r} is not a wardlib page: a ward report has a unit_code parameter, the period "
+                         f"pages are {', '.join(PAGE_TITLES)}")
+    return PageInfo(title=f"{title} — {label}", lang=lang, unit_label=unit_label,
+                    period_label=label.capitalize(), data_version=data.version)
+
+
+def header_resources(nb, page: PageInfo, mode: str, assets_href: str, generated: datetime | None) -> dict:
+    """``resources["wardlib"]``: what the template's head and header show (see its header comment)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    nb = strip_parameters(nb)
     vi = page.lang == "vi"
     charts = mode == "inline" or has_charts(nb)  # inline pages keep plotly.js whatever they show, as before
     info = {
@@ -200,13 +200,12 @@ def export_html(nb: nbformat.NotebookNode, page: PageInfo, *, generated: datetim
         "version_label": ("Phiên bản dữ liệu " if vi else "Data version ") + page.data_version,
     }
     if mode == "site":
-        base = _relative_href(assets_href)
+        base = relative_href(assets_href)
         info.update(assets_href=base, plotly_src=f"{base}/{PLOTLY_ASSET}" if charts else "")
-    body, _ = _exporter().from_notebook_node(nb, resources={"wardlib": info})
-    return body
+    return info
 
 
-def _relative_href(href: str) -> str:
+def relative_href(href: str) -> str:
     """``assets_href`` without its trailing slash; never a URL with a scheme (``https:``, ``file:``) or host."""
     href = href.strip().rstrip("/")
     if not href or _URL_SCHEME.match(href) or href.startswith(("//", "\\\\")):
@@ -241,26 +240,3 @@ def write_assets(folder: Path) -> None:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             pass
         write_atomic(path, data)
-
-
-def strip_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without the parameter cells and papermill's metadata (which repeats the parameters).
-
-    The copy shares the cells' sources and outputs with ``nb`` (nothing here changes them; nbconvert
-    copies the notebook again before its preprocessors run): only the dicts that change are new.
-    """
-    import nbformat
-
-    def without(d, *keys):
-        return nbformat.NotebookNode({k: v for k, v in d.items() if k not in keys})
-
-    out = without(nb, "cells", "metadata")
-    out.metadata = without(nb.metadata, "papermill")
-    out.cells = []
-    for c in nb.cells:
-        if HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", [])):
-            continue
-        cell = without(c, "metadata")
-        cell.metadata = without(c.get("metadata", {}), "papermill", "execution")
-        out.cells.append(cell)
-    return out

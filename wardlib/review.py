@@ -202,9 +202,11 @@ def _html(markup: str):
 def render_review(ex: Extraction, report: str | Path, data_dir: str | Path | None, lang: str = "vi") -> str:
     """The review page's HTML: ``notebooks/review.py`` executed with papermill, exported by nbconvert.
 
-    The one place this module calls :mod:`wardlib.render` (execute, export): adapt here if its API changes.
+    The one place this module calls :mod:`wardlib.render` (execute) and :mod:`wardlib.exporter` (export):
+    adapt here if their API changes.
     """
     from wardlib import render
+    from wardlib.exporter import export_html
     from wardlib.paths import notebooks_dir
 
     nb = render.read_notebook(notebooks_dir() / "review.py")
@@ -218,4 +220,4 @@ def render_review(ex: Extraction, report: str | Path, data_dir: str | Path | Non
     page = render.PageInfo(title=f"{title} — {ex.document.path.name}", lang=lang,
                            unit_label=f"{ex.unit_name} ({ex.unit_code})", period_label=ex.period.label(lang),
                            data_version=f"{ex.document.path.name} {digest}")
-    return render.export_html(executed, page, mode="single")
+    return export_html(executed, page, mode="single")

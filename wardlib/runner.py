@@ -52,7 +52,7 @@ from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
 from wardlib.periods import Period, PeriodError
 from wardlib.plan import Units, by_unit, parent_members, parent_path, plan_units, write_parent_cuts
-from wardlib.render import MODES, PageInfo, read_notebook, write_assets
+from wardlib.render import MODES, page_info, read_notebook, write_assets
 from wardlib.site import index_page
 from wardlib.units import SAFE_CODE
 
@@ -64,9 +64,6 @@ ASSETS_DIR = "assets"  # site mode: plotly.js and the stylesheet, shared by ever
 QUALITY_PAGE = "data_quality.html"
 PAGE_NOTEBOOKS = (inputs.QUALITY, inputs.OVERVIEW, inputs.TRENDS)
 CHECKPOINT_SECONDS = 5.0  # the manifest is rewritten at most this often while pages come in (see _render_all)
-PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
-               "overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
-               "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
 _SAFE_CODE = re.compile(f"^{SAFE_CODE}$")  # unit codes become file names
 
 
@@ -291,11 +288,6 @@ def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parent
                  **previous.get("pages", {})}
     nb = _read(o.notebook)
     synthetic = where.synthetic(codes)
-    label = p.label(lang)
-
-    def info(title: str, unit_label: str) -> PageInfo:
-        return PageInfo(title=f"{title} — {label}", lang=lang, unit_label=unit_label,
-                        period_label=label.capitalize(), data_version=data.version)
 
     jobs = []
     for c in codes:
@@ -307,30 +299,28 @@ def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parent
                    findings_digest(mine.get(c, [])))
         name, parent_name = where.name(c), where.name(where.parent_code(c))
         result = UnitResult(c, name, "pending", 0.0, synthetic=synthetic[c], input_hash=h, parent=parent_name)
-        task = Task(c, o.notebook, nb, params, info(name, f"{name} ({c}), {parent_name}"), f"{c}.html", h,
+        task = Task(c, o.notebook, nb, params, page_info(o.notebook, params, data, where), f"{c}.html", h,
                     str(folder.resolve()))
         jobs.append(_job(result, old.get(c), folder, o.force, task))
 
-    def period_page(name: str, params: dict, reads, title: str, file: str, key: str) -> _Job:
+    def period_page(name: str, params: dict, reads, file: str, key: str) -> _Job:
         h = digest(name, code, params, o.mode, static, reads)
-        task = Task(key, name, _read(name), params, info(title, title), file, h, str(folder.resolve()))
-        return _job(UnitResult(key, title, "pending", 0.0, input_hash=h), old_pages.get(key), folder, o.force, task)
+        page = page_info(name, params, data, where)
+        task = Task(key, name, _read(name), params, page, file, h, str(folder.resolve()))
+        return _job(UnitResult(key, page.unit_label, "pending", 0.0, input_hash=h), old_pages.get(key), folder,
+                    o.force, task)
 
     in_period = [f for f in prep.found if f.period in (None, str(p))]
     page_jobs = [period_page(inputs.QUALITY, {"period": str(p), "data_dir": data_dir, "lang": lang,
                                               "findings": findings, "docs_href": docs_href or ""},
-                             findings_digest(in_period), PAGE_TITLES["data_quality"][lang], QUALITY_PAGE,
-                             "data_quality")]
+                             findings_digest(in_period), QUALITY_PAGE, "data_quality")]
     for parent in parents:
-        pname = where.name(parent)
         common = {"parent": parent, "period": str(p), "data_dir": data_dir, "lang": lang,
                   "analysis": str(parent_path(folder, parent).resolve())}
         reads = prep.parents.get(parent, "")
-        page_jobs.append(period_page(inputs.OVERVIEW, common, reads, f"{PAGE_TITLES['overview'][lang]} — {pname}",
-                                     f"overview-{parent}.html", f"overview-{parent}"))
+        page_jobs.append(period_page(inputs.OVERVIEW, common, reads, f"overview-{parent}.html", f"overview-{parent}"))
         trends = {k: v for k, v in common.items() if k != "period"} | {"until": str(p)}
-        page_jobs.append(period_page(inputs.TRENDS, trends, reads, f"{PAGE_TITLES['trends'][lang]} — {pname}",
-                                     f"trends-{parent}.html", f"trends-{parent}"))
+        page_jobs.append(period_page(inputs.TRENDS, trends, reads, f"trends-{parent}.html", f"trends-{parent}"))
     return jobs, page_jobs
 
 
