@@ -71,23 +71,24 @@ def test_a_reused_kernel_renders_what_fresh_kernels_render(serial):
     with WarmKernel(recycle=50) as warm:
         reused = [normalised(export_html(warm.execute(nb, params(u)), page)) for u in order]
         assert warm.stats.started == 1 and warm.stats.units == 3
-        # a notebook that leaves variables, options, a changed folder and environment behind …
+        # a notebook that leaves variables, options, a changed folder, environment and warning filter behind …
         dirty = read_notebook(notebooks_dir() / "ward_report.py")
         dirty.cells = dirty.cells[:2] + [nbformat.v4.new_code_cell(
-            "import os, pandas as pd, plotly.io as pio\nLEAK = 1\npd.set_option('display.max_rows', 3)\n"
-            "os.chdir('/')\nos.environ['WARDLIB_LEAK'] = '1'\npio.templates.default = 'ggplot2'")]
+            "import os, warnings, pandas as pd, plotly.io as pio\nLEAK = 1\npd.set_option('display.max_rows', 3)\n"
+            "os.chdir('/')\nos.environ['WARDLIB_LEAK'] = '1'\npio.templates.default = 'ggplot2'\n"
+            "warnings.simplefilter('error')")]
         warm.execute(dirty, params("29872"))
         # … leaves nothing: the next notebook sees what it sees in a fresh kernel
         probe = read_notebook(notebooks_dir() / "ward_report.py")
         probe.cells = probe.cells[:2] + [nbformat.v4.new_code_cell(
-            "import os, pandas as pd, plotly.io as pio\nprint('LEAK' in globals(), pd.get_option('display.max_rows'), "
+            "import os, warnings, pandas as pd, plotly.io as pio\nprint('LEAK' in globals(), pd.get_option('display.max_rows'), "
             "os.getcwd() == '/', 'WARDLIB_LEAK' in os.environ, pio.templates.default == 'ggplot2', "
-            "get_ipython().execution_count)")]
+            "('error', None, Warning, None, 0) in warnings.filters, get_ipython().execution_count)")]
         seen = warm.execute(probe, params("29872")).cells[-1].outputs[0]["text"]
         assert warm.stats.started == 1
     with WarmKernel(isolated=True) as k:
         assert k.execute(probe, params("29872")).cells[-1].outputs[0]["text"] == seen
-    assert seen.split()[:5] == ["False", "60", "False", "False", "False"]
+    assert seen.split()[:6] == ["False", "60", "False", "False", "False", "False"]
     fresh = {}
     for u in dict.fromkeys(order):
         with WarmKernel(isolated=True) as k:

@@ -112,15 +112,22 @@ class CachedReaders(Readers):
 
 
 def _pandas_options() -> dict:
+    """Every pandas option and its value, found by walking the public ``pd.options`` tree."""
     import pandas as pd
 
-    out = {}
-    for key in pd._config.config._registered_options:  # every option pandas knows
-        try:
-            out[key] = pd.get_option(key)
-        except Exception:  # deprecated or not readable
-            pass
-    return out
+    group = type(pd.options)  # a branch of the tree (``pd.options.display``); anything else is a value
+
+    def walk(branch, prefix: str):
+        for name in dir(branch):
+            value = getattr(branch, name)
+            if isinstance(value, group):
+                yield from walk(value, f"{prefix}{name}.")
+            else:
+                yield f"{prefix}{name}", value
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading a deprecated option warns (future.infer_string, …)
+        return dict(walk(pd.options, ""))
 
 
 def start(datasets: dict | None = None) -> None:
@@ -163,8 +170,10 @@ def reset(shell=None) -> None:
     if dict(os.environ) != _STATE["environ"]:
         os.environ.clear()
         os.environ.update(_STATE["environ"])
+    # resetwarnings() empties the filters and, as every public change of them does, makes the "once" and
+    # "default" registries forget which warnings they have shown; then the recorded filters go back in place.
+    warnings.resetwarnings()
     warnings.filters[:] = _STATE["filters"]
-    warnings._filters_mutated()
     for key, value in _STATE["pandas"].items():
         try:
             if pd.get_option(key) != value:
