@@ -23,10 +23,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # compile` (see `lock` below), not uv's own uv.lock, because plain pip installs it: a fresh clone
 # needs only python3 (venv + pip), and conda's pip or a Dockerfile can use the same file.
 # The project itself goes in afterwards, editable and without dependencies (they are all in the
-# lock). Reinstalled when the lock or the packaging metadata changes; source edits need none.
+# lock). Reinstalled when the lock, the packaging metadata or the report template changes (an editable
+# install copies the template into .venv/share/jupyter/nbconvert/templates/ for `jupyter nbconvert`);
+# other source edits need none.
 LOCK := requirements-lock.txt
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) $(wildcard wardlib/templates/wardlib/*)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)

@@ -61,7 +61,7 @@ def wardlib_argv(line: str) -> list[str] | None:
         part = re.split(r"\s>>?\s|\s2>&1", part)[0].strip()
         words = shlex.split(part.replace("\\%", "%"), posix=True) if part else []
         for i, w in enumerate(words):
-            if w.endswith("bin/wardlib") or w == "wardlib":
+            if w.endswith("bin/wardlib") or (w == "wardlib" and i == 0):  # not `--template wardlib`
                 return words[i + 1:]
             if w == "-m" and i + 1 < len(words) and words[i + 1] == "wardlib":
                 return words[i + 2:]
