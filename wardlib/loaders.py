@@ -55,7 +55,7 @@ from wardlib import fingerprint
 from wardlib.catalog import Catalog, build_catalog
 from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
-from wardlib.numbers import NOT_AVAILABLE, parse_numbers
+from wardlib.numbers import AMBIGUOUS_KINDS, NOT_AVAILABLE, ambiguous_messages, one_thousands_group, parse_numbers
 from wardlib.periods import Period, PeriodError, latest, period_table
 from wardlib.tables import LOCALES, SUFFIXES, RawTable, check_columns, read_settings, read_table, text_column
 from wardlib.targets import TargetError, parse_target
@@ -269,6 +269,26 @@ def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
         lambda r: f"the stated percentage {r['reported_pct']:g}% is negative; check the figure.")
 
 
+def _ambiguous(obs: pd.DataFrame, value_text: pd.Series, vi: pd.Series, catalog: Catalog, add) -> None:
+    """Counts and amounts written ``9.702`` (value or target) in a file with no declared locale: errors.
+
+    9.702 people is 9702 in Vietnamese writing: it is never read silently as either (see wardlib.numbers).
+    """
+    if vi.all():
+        return
+    kind = _per_value(obs["indicator"], lambda u: u.map(catalog.table["kind"]).astype("string").fillna(""))
+    counted = kind.isin(list(AMBIGUOUS_KINDS)).to_numpy(dtype=bool) & ~vi.to_numpy(dtype=bool)
+    if not pd.api.types.is_numeric_dtype(value_text):  # Parquet numbers are machine numbers
+        text = value_text.astype("string")
+        hit = counted & _per_value(text, one_thousands_group).to_numpy(dtype=bool)
+        add(hit, "contract.ambiguous_number", "value",
+            lambda r: ambiguous_messages(str(text.loc[r.name]))[0], lambda r: ambiguous_messages(str(text.loc[r.name]))[1])
+    bare = obs["target"].astype("string").str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True)
+    hit = counted & _per_value(bare, one_thousands_group).to_numpy(dtype=bool)
+    add(hit, "contract.ambiguous_number", "target",
+        lambda r: ambiguous_messages(str(bare.loc[r.name]))[0], lambda r: ambiguous_messages(str(bare.loc[r.name]))[1])
+
+
 def _implausible(obs: pd.DataFrame, periods: pd.DataFrame, catalog: Catalog,
                  today: pd.Timestamp | None = None) -> list[Finding]:
     """Warnings for what is possible but probably a slip: a period that has not begun yet (one per file
@@ -360,25 +380,28 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         findings.extend(fs)
         aside[(obs[col].isna() & ~_blank_text(series)).to_numpy(dtype=bool)] = True  # not a number
     _impossible_values(obs, catalog, add)
+    _ambiguous(obs, value_text, vi, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
     obs["reported_decimals"] = _per_value(stated, lambda u: u.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64"))
 
-    # Targets: parse each distinct text once.
+    # Targets: parse each distinct text once per locale (a trailing "\x01" marks a file read as vi).
+    keyed = obs["target"].astype("string") + pd.Series(np.where(vi.to_numpy(dtype=bool), "\x01", ""), index=obs.index)
     parsed: dict[str, tuple[str | None, float] | None] = {}
-    for t in obs["target"].unique():
-        if t == "":
+    for t in keyed.unique():
+        if t in ("", "\x01"):
             continue
         try:
-            tg = parse_target(t)
+            tg = parse_target(t.rstrip("\x01"), vi=t.endswith("\x01"))
             parsed[t] = (tg.op, tg.value)
         except TargetError:
             parsed[t] = None
-    targets = _per_value(obs["target"], lambda u: pd.DataFrame({
-        "bad": u.map(lambda t: t != "" and parsed.get(t) is None).astype(bool),
+    targets = _per_value(keyed, lambda u: pd.DataFrame({
+        "bad": u.map(lambda t: t not in ("", "\x01") and parsed.get(t) is None).astype(bool),
         "op": u.map(lambda t: (parsed.get(t) or (None, None))[0]).astype("string"),
         "value": u.map(lambda t: (parsed.get(t) or (None, float("nan")))[1]).astype("float64"),
-        "text": u.map(lambda t: t if parsed.get(t) is None else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
+        "text": u.map(lambda t: t.rstrip("\x01") if parsed.get(t) is None
+                      else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
     }))
     add(targets["bad"], "contract.target", "target",
         lambda r: TargetError(r["target"]).message_vi, lambda r: str(TargetError(r["target"])))
