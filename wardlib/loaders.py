@@ -409,10 +409,12 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     findings.extend(_implausible(obs, pt, catalog))
 
     key_codes = pd.DataFrame({k: pd.factorize(obs[k])[0] for k in KEY}, index=obs.index)  # integers: faster
-    dup = key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)
+    replaced = _demo_replaced(obs, key_codes, aside, findings)
+    key_codes = key_codes[~replaced]
+    dup = (key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)).reindex(obs.index, fill_value=False)
     if dup.any():
         first = obs[dup].groupby(KEY, observed=True)[["file", "row"]].first()
-        add(key_codes.duplicated(keep="first") & dup, "contract.duplicate", "indicator",
+        add(key_codes.duplicated(keep="first").reindex(obs.index, fill_value=False) & dup, "contract.duplicate", "indicator",
             lambda r: "trùng khóa (đơn vị, kỳ, chỉ tiêu) với {}, dòng {}: mỗi chỉ tiêu chỉ ghi một lần cho mỗi đơn vị và kỳ.".format(
                 *first.loc[(r["unit_code"], r["period"], r["indicator"])]),
             lambda r: "same (unit, period, indicator) as {}, row {}: give each indicator once per unit and period.".format(
@@ -424,7 +426,7 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
                                     f"{n - MAX_FINDINGS_PER_RULE} more rows have this same problem."))
 
     n_aside = int(aside.sum())
-    obs = obs[~aside]
+    obs = obs[~aside & ~replaced.to_numpy(dtype=bool)]
     obs["synthetic"] = _per_value(obs["source"], lambda u: u.str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool))
     # Codes and repeated texts as categories: a national dataset has millions of rows.
     for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
@@ -433,6 +435,44 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
             "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
     return obs[cols].reset_index(drop=True), periods, n_aside
+
+
+def _demo_replaced(obs: pd.DataFrame, key_codes: pd.DataFrame, aside: np.ndarray, findings: list[Finding]) -> pd.Series:
+    """Demo rows (``source`` = synthetic) whose key a real row also gives: True, and one note per real file and unit.
+
+    The embedded data holds demo rows for every ward; a planner adding a ward's real figures in a file
+    of their own should not have to edit the generated demo file (raw data is never edited by hand),
+    so a real row that passed the contract replaces the demo row of the same (unit, period, indicator).
+    Two real rows of one key, or two demo rows, stay a duplicate-key error.
+    """
+    demo = obs["source"].str.lower().eq(SYNTHETIC_SOURCE).fillna(False).to_numpy(dtype=bool)
+    if not demo.any() or demo.all():
+        return pd.Series(False, index=obs.index)
+    real = ~demo & ~aside
+    real_keys = key_codes[real].drop_duplicates()
+    hit = key_codes.merge(real_keys.assign(_real=True), how="left", on=KEY)["_real"].fillna(False).to_numpy(dtype=bool)
+    replaced = pd.Series(demo & hit, index=obs.index)
+    if not replaced.any():
+        return replaced
+    # the real row that replaces each demo row: the first real row of its key
+    firsts = obs[real].assign(**{f"_{k}": key_codes[real][k] for k in KEY}).drop_duplicates([f"_{k}" for k in KEY])
+    by_key = firsts.set_index([f"_{k}" for k in KEY])["file"]
+    gone = key_codes[replaced]
+    files = by_key.reindex(pd.MultiIndex.from_frame(gone)).to_numpy()
+    notes = pd.DataFrame({"file": files, "unit_code": obs.loc[replaced, "unit_code"].to_numpy(),
+                          "period": obs.loc[replaced, "period"].to_numpy(),
+                          "demo_file": obs.loc[replaced, "file"].to_numpy()})
+    for (file, unit), g in notes.groupby(["file", "unit_code"], sort=True):
+        n, periods, demo_files = len(g), sorted(set(g["period"])), ", ".join(sorted(set(g["demo_file"])))
+        findings.append(Finding(
+            "info", "contract.demo_replaced",
+            f"{n} dòng dữ liệu minh họa của đơn vị {unit} ({', '.join(periods)}, trong {demo_files}) được thay bằng "
+            f"số liệu thật cùng khóa (đơn vị, kỳ, chỉ tiêu) từ {file}.",
+            f"{n} demo {'row' if n == 1 else 'rows'} of unit {unit} ({', '.join(periods)}, in {demo_files}) "
+            f"{'was' if n == 1 else 'were'} replaced by real ones of the same (unit, period, indicator) from {file}.",
+            file=file, unit_code=unit, period=periods[0] if len(periods) == 1 else None,
+            values={"replaced": n, "demo_file": demo_files}))
+    return replaced
 
 
 def _blank_text(series: pd.Series) -> pd.Series:
