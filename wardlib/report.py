@@ -43,6 +43,7 @@ TEXT = {
         "title": "Báo cáo tình hình kinh tế - xã hội",
         "headline": "Chỉ tiêu chính",
         "indicator": "Chỉ tiêu", "result": "Kết quả", "target": "Kế hoạch", "achieved": "Đạt",
+        "result_ytd": "Kết quả lũy kế từ đầu năm", "ytd_short": "lũy kế ",
         "stated": "Tỷ lệ báo cáo nêu", "note": "Ghi chú", "stt": "STT", "unit": "ĐVT",
         "commitment_target": "Chỉ tiêu", "commitment_status": "Tình trạng",
         "commitments": "Phụ lục: kết quả thực hiện Bản cam kết hành động",
@@ -77,6 +78,7 @@ TEXT = {
         "title": "Socio-economic situation report",
         "headline": "Headline figures",
         "indicator": "Indicator", "result": "Result", "target": "Target", "achieved": "Achieved",
+        "result_ytd": "Result, year to date", "ytd_short": "year to date ",
         "stated": "Percentage stated", "note": "Note", "stt": "No.", "unit": "Unit",
         "commitment_target": "Target", "commitment_status": "Status",
         "commitments": "Appendix: action commitments, results",
@@ -298,7 +300,8 @@ class WardReport:
                     if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
             cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
                           "synthetic": narrative.demo(r), "css": _status_css(r), "rank": rank,
-                          "detail": f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}",
+                          "detail": (self.t["ytd_short"] if narrative.year_to_date_differs(r) else "")
+                          + f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}",
                           "title": self._tip(r)})
             sentences.append(narrative.sentence(r, self.lang))
         return _html(_HEADLINE.render(heading=self.t["headline"], cards=cards, sentences=sentences))
@@ -348,7 +351,7 @@ class WardReport:
             sentences = [x for x in (narrative.sentence(r, self.lang) for r in records) if x]
             parts.append(_TABLE.render(
                 heading=self.data.catalog.section_title(section, self.lang), sentences=sentences, level=3,
-                head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
+                head=[t["indicator"], t["result_ytd"] if self.period.first_month > 1 else t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
                 rows=body, footnote=t["synthetic_mark"] if marked or any("‡" in x for x in sentences) else ""))
         return _html("\n".join(parts))
 
