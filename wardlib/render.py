@@ -33,7 +33,8 @@ from wardlib.paths import TEMPLATES_DIR
 if TYPE_CHECKING:  # annotations only: importing nbformat costs ~1 s, paid where a notebook is read
     import nbformat
 
-# Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader.
+# Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader
+# (an output tagged notebook-only is left out too).
 HIDDEN_TAGS = {"injected-parameters", "parameters", "notebook-only"}
 KERNEL = "python3"
 
@@ -262,5 +263,8 @@ def strip_parameters(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         cell = without(c, "metadata")
         cell.metadata = without(c.get("metadata", {}), "papermill", "execution")
+        if "outputs" in c and any("notebook-only" in o.get("metadata", {}).get("tags", ()) for o in c["outputs"]):
+            # an output meant for JupyterLab only (wardlib.report.NotebookStyle): the page has its own
+            cell.outputs = [o for o in c["outputs"] if "notebook-only" not in o.get("metadata", {}).get("tags", ())]
         out.cells.append(cell)
     return out

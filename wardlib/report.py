@@ -24,6 +24,7 @@ cells and in its chart hover, in the report's language.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -580,6 +581,45 @@ def _html(markup: str):
     from IPython.display import HTML
 
     return HTML(markup)
+
+
+NOTEBOOK_ONLY = "notebook-only"  # the tag of cells and outputs that never reach an exported page (wardlib.render)
+
+
+def _scoped_rules(css: str) -> str:
+    """The screen rules of ``css`` that only style wardlib's own classes (``.wl-…``), and its variables.
+
+    The page's rules for ``html``, ``body``, bare ``h2``, nbconvert's wrappers, ``@page`` and print
+    would restyle JupyterLab itself; they are left out. The stylesheet is flat: top-level rules and
+    at-rules, one level of nesting inside ``@media``.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, depth, start, prelude = [], 0, 0, ""
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                prelude, start = css[start:i].strip(), i + 1
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                selectors = [x.strip() for x in prelude.split(",")]
+                if not prelude.startswith("@") and (prelude == ":root" or all("wl-" in x for x in selectors)):
+                    out.append(f"{prelude} {{ {' '.join(css[start:i].split())} }}")
+                start = i + 1
+    return "\n".join(out)
+
+
+class NotebookStyle:
+    """The report's stylesheet for JupyterLab, where no page template adds it: headline cards, tables
+    and statuses look as on the page. Its output is tagged ``notebook-only``, so the exported page,
+    which carries the whole stylesheet in its head, stays as it was (one source: templates/report.css)."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from wardlib.paths import TEMPLATES_DIR
+
+        css = _scoped_rules((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"))
+        return {"text/html": f'<style class="wl-notebook-style">\n{css}\n</style>'}, {"tags": [NOTEBOOK_ONLY]}
 
 
 def show_figure(fig: go.Figure, div_id: str) -> None:
