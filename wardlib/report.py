@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -616,10 +616,16 @@ class NotebookStyle:
     which carries the whole stylesheet in its head, stays as it was (one source: templates/report.css)."""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from wardlib.paths import TEMPLATES_DIR
+        return {"text/html": _notebook_css()}, {"tags": [NOTEBOOK_ONLY]}
 
-        css = _scoped_rules((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"))
-        return {"text/html": f'<style class="wl-notebook-style">\n{css}\n</style>'}, {"tags": [NOTEBOOK_ONLY]}
+
+@lru_cache(maxsize=1)
+def _notebook_css() -> str:
+    """Read and filtered once per process (1.9 ms a report otherwise, in every unit of a batch)."""
+    from wardlib.paths import TEMPLATES_DIR
+
+    css = _scoped_rules((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"))
+    return f'<style class="wl-notebook-style">\n{css}\n</style>'
 
 
 def show_figure(fig: go.Figure, div_id: str) -> None:
