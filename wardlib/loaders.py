@@ -269,24 +269,21 @@ def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
         lambda r: f"the stated percentage {r['reported_pct']:g}% is negative; check the figure.")
 
 
-def _ambiguous(obs: pd.DataFrame, value_text: pd.Series, vi: pd.Series, catalog: Catalog, add) -> None:
-    """Counts and amounts written ``9.702`` (value or target) in a file with no declared locale: errors.
+def _ambiguous(obs: pd.DataFrame, column: str, text: pd.Series, hit: pd.Series, vi: pd.Series, catalog: Catalog,
+               add) -> None:
+    """Counts and amounts written ``9.702`` in a file with no declared locale: errors (see wardlib.numbers).
 
-    9.702 people is 9702 in Vietnamese writing: it is never read silently as either (see wardlib.numbers).
+    9.702 people is 9702 in Vietnamese writing: it is never read silently as either. ``hit`` marks the
+    cells written so (``text``, as the message quotes them); the catalog's kind is looked up for those
+    rows only, so a national table pays for the text test alone.
     """
-    if vi.all():
+    rows = np.flatnonzero(np.asarray(hit, dtype=bool) & ~vi.to_numpy(dtype=bool))
+    if not len(rows):
         return
-    kind = _per_value(obs["indicator"], lambda u: u.map(catalog.table["kind"]).astype("string").fillna(""))
-    counted = kind.isin(list(AMBIGUOUS_KINDS)).to_numpy(dtype=bool) & ~vi.to_numpy(dtype=bool)
-    if not pd.api.types.is_numeric_dtype(value_text):  # Parquet numbers are machine numbers
-        text = value_text.astype("string")
-        hit = counted & _per_value(text, one_thousands_group).to_numpy(dtype=bool)
-        add(hit, "contract.ambiguous_number", "value",
-            lambda r: ambiguous_messages(str(text.loc[r.name]))[0], lambda r: ambiguous_messages(str(text.loc[r.name]))[1])
-    bare = obs["target"].astype("string").str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True)
-    hit = counted & _per_value(bare, one_thousands_group).to_numpy(dtype=bool)
-    add(hit, "contract.ambiguous_number", "target",
-        lambda r: ambiguous_messages(str(bare.loc[r.name]))[0], lambda r: ambiguous_messages(str(bare.loc[r.name]))[1])
+    mask = np.zeros(len(obs), dtype=bool)
+    mask[rows] = obs["indicator"].iloc[rows].map(catalog.table["kind"]).isin(list(AMBIGUOUS_KINDS)).to_numpy(dtype=bool)
+    add(mask, "contract.ambiguous_number", column,
+        lambda r: ambiguous_messages(str(text.loc[r.name]))[0], lambda r: ambiguous_messages(str(text.loc[r.name]))[1])
 
 
 def _implausible(obs: pd.DataFrame, periods: pd.DataFrame, catalog: Catalog,
@@ -380,7 +377,9 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         findings.extend(fs)
         aside[(obs[col].isna() & ~_blank_text(series)).to_numpy(dtype=bool)] = True  # not a number
     _impossible_values(obs, catalog, add)
-    _ambiguous(obs, value_text, vi, catalog, add)
+    if not pd.api.types.is_numeric_dtype(value_text):  # Parquet and Excel numbers: machine numbers or text as typed
+        text = value_text.astype("string")
+        _ambiguous(obs, "value", text, _per_value(text, one_thousands_group), vi, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
     obs["reported_decimals"] = _per_value(stated, lambda u: u.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64"))
@@ -402,7 +401,11 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         "value": u.map(lambda t: (parsed.get(t) or (None, float("nan")))[1]).astype("float64"),
         "text": u.map(lambda t: t.rstrip("\x01") if parsed.get(t) is None
                       else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
+        # ">9.702" without a declared locale (vi texts end in \x01 and never match)
+        "number": u.str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True),
+        "ambiguous": one_thousands_group(u.str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True)),
     }))
+    _ambiguous(obs, "target", targets["number"], targets["ambiguous"], vi, catalog, add)
     add(targets["bad"], "contract.target", "target",
         lambda r: TargetError(r["target"]).message_vi, lambda r: str(TargetError(r["target"])))
     obs["target_op"], obs["target_value"], obs["target"] = targets["op"], targets["value"], targets["text"]
