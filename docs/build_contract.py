@@ -5,6 +5,7 @@ from pathlib import Path
 import wardlib.catalog as catalog
 import wardlib.crosswalk as crosswalk
 import wardlib.loaders as loaders
+import wardlib.numbers as numbers
 import wardlib.periods as periods
 import wardlib.targets as targets
 import wardlib.units as units
@@ -15,16 +16,15 @@ OUT = Path(__file__).resolve().parent / "data-contract.md"
 def build() -> str:
     doc = ["# The data contract", "",
            "This page is generated from the docstrings of `wardlib.loaders`, `wardlib.catalog`, `wardlib.units`,",
-           "`wardlib.crosswalk`, `wardlib.periods` and `wardlib.targets` (`python docs/build_contract.py`); the loaders enforce it.", ""]
+           "`wardlib.crosswalk`, `wardlib.periods`, `wardlib.targets` and `wardlib.numbers` (`python docs/build_contract.py`);",
+           "the loaders enforce it.", ""]
     for title, mod in (("Dataset folder and observations", loaders), ("indicators.csv — the catalog", catalog),
                        ("units.csv — administrative units", units),
                        ("crosswalk.csv — the 2025 reorganisation", crosswalk), ("Periods", periods), ("Targets", targets)):
         doc += [f"## {title}", "", "```text", mod.__doc__.strip(), "```", ""]
-    doc += ["## Numbers", "",
-            "Numbers are plain machine numbers: a dot for decimals, no thousands separators (`5137820843`,",
-            "`55.4`). Text that is not one — including Vietnamese writing such as `5.137.820.843` or `55,4` —",
-            "is an error naming file, row and column. CSV files are UTF-8 (a BOM is allowed). Rows are",
-            "counted as a spreadsheet shows them: the header is row 1.", ""]
+    doc += ["## Numbers", "", "```text", numbers.__doc__.strip(), "```", "",
+            "CSV files are UTF-8 (a BOM is allowed). Rows are counted as a spreadsheet shows them: the",
+            "header is row 1.", ""]
     return "\n".join(doc)
 
 

@@ -29,7 +29,7 @@
 
 # %% tags=["parameters"]
 unit_code: str = "29872"  # mã đơn vị trong units.csv, ví dụ 29872 là Phường 4, TP Cao Lãnh
-period: str = ""  # kỳ báo cáo: 2024-H1, 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất có số liệu của đơn vị
+period: str = "2024-H1"  # kỳ báo cáo: 2024-H1 (báo cáo thật của Phường 4), 2024, 2024-Q3, 2024-06; để trống: kỳ mới nhất có số liệu
 data_dir: str = ""  # thư mục dữ liệu; để trống: dữ liệu mẫu đi kèm wardlib
 lang: str = "vi"  # ngôn ngữ báo cáo: vi hoặc en
 analysis: str = ""  # bảng phân tích Parquet do wardlib run lập; để trống: tính từ dữ liệu
@@ -40,12 +40,12 @@ findings: str = ""  # kết quả kiểm tra số liệu (findings.json) do ward
 from IPython.display import display
 
 from wardlib.params import check_parameters
-from wardlib.report import WardReport, show_figure
+from wardlib.report import NotebookStyle, WardReport, show_figure
 
 check_parameters(globals(), "notebooks/ward_report.py")  # `papermill -p unit_code 29872` gives a number: take its digits, refuse the rest
 
 report = WardReport.open(data_dir, unit_code, period, lang, analysis, findings)
-display(report.header(), report.headline())
+display(NotebookStyle(), report.header(), report.headline())  # the style: for JupyterLab, not in the page
 show_figure(report.achievement_figure(), "chart-achievement")
 
 # %%

@@ -157,3 +157,42 @@ def test_embedded_dataset_meets_the_contract(embedded_data):
     assert str(data.latest_period()) == "2026-H1"  # demo data for the units formed in July 2025
     assert {"2023-H1", "2023", "2024-H1", "2024-06", "2024-H2", "2025-H1", "2025-H2", "2026-H1"} == set(
         data.periods.index)
+
+
+def _with_demo_file(make_dataset, demo_rows):
+    root = make_dataset()
+    write_csv(root / "observations" / "demo.csv", [dict(r, source="synthetic") for r in demo_rows],
+              ["unit_code", "period", "indicator", "value", "target", "reported_pct", "note", "source"])
+    return root
+
+
+def test_real_rows_replace_the_demo_rows_of_the_same_key_with_a_note(make_dataset, capsys):
+    """Issue 19 item 10: adding a ward's real figures beside the demo data needs no edit of the demo file."""
+    from wardlib.cli import main
+
+    demo = [dict(OBSERVATIONS[2], value="99"), dict(OBSERVATIONS[3], value="1"),
+            dict(OBSERVATIONS[2], period="2023-H1", value="7")]  # no real row of that key: kept
+    root = _with_demo_file(make_dataset, demo)
+    data = load_dataset(root)
+    obs = data.observations.set_index(["unit_code", "period", "indicator"])
+    assert obs.loc[("29872", "2024-H1", "dengue_cases"), "value"] == 20  # the real figure, not the demo 99
+    assert not obs.loc[("29872", "2024-H1", "dengue_cases"), "synthetic"]
+    assert obs.loc[("29872", "2023-H1", "dengue_cases"), "value"] == 7
+    assert len(obs) == len(OBSERVATIONS) + 1 and data.set_aside == 0
+    [note] = [f for f in data.findings if f.rule == "contract.demo_replaced"]
+    assert note.severity == "info" and note.file == "observations/obs.csv" and note.unit_code == "29872"
+    assert note.message_en.startswith("2 demo rows of unit 29872 (2024-H1, in observations/demo.csv) were replaced")
+    assert main(["validate", "--data", str(root), "--no-gx", "--lang", "en"]) == 0
+    assert "were replaced by real ones" in capsys.readouterr().err
+
+
+def test_two_real_rows_or_two_demo_rows_of_one_key_stay_duplicates(make_dataset):
+    root = _with_demo_file(make_dataset, [dict(OBSERVATIONS[2], value="99"), dict(OBSERVATIONS[2], value="98"),
+                                          dict(OBSERVATIONS[4], period="2023-H1"), dict(OBSERVATIONS[4], period="2023-H1")])
+    errors = errors_of(root)
+    assert [(f.rule, f.file, f.row) for f in errors] == [("contract.duplicate", "observations/demo.csv", 5)]
+    with_real_twice = OBSERVATIONS + [dict(OBSERVATIONS[2], value="21")]
+    root = make_dataset(observations=with_real_twice, name="twice")
+    write_csv(root / "observations" / "demo.csv", [dict(OBSERVATIONS[2], source="synthetic")])
+    errors = errors_of(root)
+    assert [(f.rule, f.row) for f in errors] == [("contract.duplicate", len(with_real_twice) + 1)]

@@ -9,6 +9,7 @@ page is the same as with `-r parent 866`; a value of another type stops the note
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,29 @@ def test_a_parameter_of_the_wrong_type_fails_loudly(notebooks, tmp_path):
                      "--no-progress-bar", cwd=tmp_path)
     assert done.returncode != 0
     assert "parameter 'lang' of notebooks/trends.py must be text (str), not ['vi'] (list)" in done.stderr
+
+
+def test_the_ward_report_with_its_defaults_is_the_seeds_real_report_with_styled_cards(notebooks, tmp_path):
+    """Issue 19 item 7: run as it opens in JupyterLab (no parameters), the notebook shows Phường 4's
+    real 2024-H1 report, not a demo period, and its headline cards carry their style."""
+    done = papermill(str(notebooks / "ward_report.ipynb"), "out.ipynb", "--no-progress-bar", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    html = [o["data"]["text/html"] for o in outputs]
+    header = next(h for h in html if "wl-title" in h and "<style" not in h)
+    assert "Phường 4" in header and "6 tháng đầu năm 2024" in header
+    cards = next(h for h in html if "wl-card" in h and "<style" not in h)
+    [style] = [o for o in outputs if "<style" in o["data"]["text/html"]]
+    assert outputs.index(style) < outputs.index(next(o for o in outputs if o["data"]["text/html"] == cards))
+    css = style["data"]["text/html"]
+    for cls in re.findall(r'class="(wl-card[\w-]*)', cards):
+        assert f".{cls} {{" in css, cls  # every class of the cards is styled
+    assert "body {" not in css and "html {" not in css  # JupyterLab itself is not restyled
+    assert style["metadata"]["tags"] == ["notebook-only"]  # left out of the exported page
+
+
+def test_the_exported_page_carries_the_stylesheet_once_and_no_notebook_style(rendered):
+    page = (rendered["dir"] / "29872.html").read_text(encoding="utf-8")
+    assert "wl-notebook-style" not in page
+    assert page.count(".wl-card-value {") == 1

@@ -147,3 +147,34 @@ def test_met_and_not_met_are_coloured_by_what_they_say(vi):
     assert any(text == "Chưa đạt" for _, text in cells) and any(text == "Đạt" for _, text in cells)
     for css, text in cells:
         assert ("wl-notmet" if text == "Chưa đạt" else "wl-met") in css.split(), (css, text)
+
+
+@pytest.mark.parametrize("lang,ytd,period_label,header", [
+    ("vi", "lũy kế từ đầu năm", "(6 tháng cuối năm 2024)", "Kết quả lũy kế từ đầu năm"),
+    ("en", "year to date", "(second half of 2024)", "Result, year to date"),
+])
+def test_a_second_half_report_labels_the_year_to_date_and_the_periods_own_figure(lang, ytd, period_label, header):
+    """Issue 19 item 3: in H2 the bullets gave the half's figure, the table the year's: each now says which."""
+    import html
+    import re
+
+    r = WardReport.open(None, "29872", "2024-H2", lang)  # the embedded demo data's second half
+    rows = r.rows.set_index("indicator")
+    flow = rows.loc["new_household_businesses"]
+    assert flow["ytd_value"] != flow["value"]  # the case: 24 in H1 + 25 in H2
+    tables = html.unescape(r.section_tables().data)
+    assert f"<th>{header}</th>" in tables
+    sentences = re.findall(r"<li>(.*?)</li>", tables)
+    own = next(s for s in sentences if s.startswith(str(flow["name_" + lang])))
+    assert f"{int(flow['value'])} hộ {period_label}" in own
+    revenue = next(s for s in sentences if s.startswith("Tổng thu ngân sách" if lang == "vi" else "Total budget revenue"))
+    assert revenue.split(" ", 4 if lang == "vi" else 3)[-1].startswith(ytd)
+    assert f"{ytd.split()[0]}" in html.unescape(r.headline().data).split("wl-card-detail")[1][:60]
+    stock = rows.loc["business_establishments"]  # a stock: its year-to-date figure is its own, no label
+    assert stock["ytd_value"] == stock["value"]
+    assert not any(ytd in s or period_label in s for s in sentences if s.startswith(str(stock["name_" + lang])))
+
+
+def test_a_first_half_report_needs_no_year_to_date_label(vi):
+    tables = vi.section_tables().data
+    assert "lũy kế" not in tables and "<th>Kết quả</th>" in tables

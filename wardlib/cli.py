@@ -241,7 +241,7 @@ def _run(args) -> int:
         return 130
     _close(bar)
     rendered = sum(r.status == "ok" for r in summary.results)
-    errors = sum(c.get("error", 0) for c in summary.findings.values())
+    errors = summary.totals.get("error", 0)
     pages = summary.failed_pages
     print(f"{summary.out_dir}: {rendered} report(s) written, {len(summary.skipped)} unchanged, "
           f"{len(summary.failed)} failed"

@@ -74,6 +74,8 @@ class WardlibResources(Preprocessor):
         for cell in nb.cells:
             for key in ("papermill", "execution"):
                 cell.get("metadata", {}).pop(key, None)
+            if "outputs" in cell:  # an output for JupyterLab only (wardlib.report.NotebookStyle): the page has its own
+                cell.outputs = [o for o in cell.outputs if "notebook-only" not in o.get("metadata", {}).get("tags", ())]
         resources["wardlib"] = header_resources(nb, page, asked.get("mode", self.mode),
                                                 asked.get("assets_href", self.assets_href), asked.get("generated"))
         return nb, resources

@@ -55,7 +55,7 @@ from wardlib import fingerprint
 from wardlib.catalog import Catalog, build_catalog
 from wardlib.crosswalk import build_crosswalk
 from wardlib.findings import ContractError, Finding, WardlibError, has_errors
-from wardlib.numbers import NOT_AVAILABLE, parse_numbers
+from wardlib.numbers import AMBIGUOUS_KINDS, NOT_AVAILABLE, ambiguous_messages, one_thousands_group, parse_numbers
 from wardlib.periods import Period, PeriodError, latest, period_table
 from wardlib.tables import LOCALES, SUFFIXES, RawTable, check_columns, read_settings, read_table, text_column
 from wardlib.targets import TargetError, parse_target
@@ -269,6 +269,23 @@ def _impossible_values(obs: pd.DataFrame, catalog: Catalog, add) -> None:
         lambda r: f"the stated percentage {r['reported_pct']:g}% is negative; check the figure.")
 
 
+def _ambiguous(obs: pd.DataFrame, column: str, text: pd.Series, hit: pd.Series, vi: pd.Series, catalog: Catalog,
+               add) -> None:
+    """Counts and amounts written ``9.702`` in a file with no declared locale: errors (see wardlib.numbers).
+
+    9.702 people is 9702 in Vietnamese writing: it is never read silently as either. ``hit`` marks the
+    cells written so (``text``, as the message quotes them); the catalog's kind is looked up for those
+    rows only, so a national table pays for the text test alone.
+    """
+    rows = np.flatnonzero(np.asarray(hit, dtype=bool) & ~vi.to_numpy(dtype=bool))
+    if not len(rows):
+        return
+    mask = np.zeros(len(obs), dtype=bool)
+    mask[rows] = obs["indicator"].iloc[rows].map(catalog.table["kind"]).isin(list(AMBIGUOUS_KINDS)).to_numpy(dtype=bool)
+    add(mask, "contract.ambiguous_number", column,
+        lambda r: ambiguous_messages(str(text.loc[r.name]))[0], lambda r: ambiguous_messages(str(text.loc[r.name]))[1])
+
+
 def _implausible(obs: pd.DataFrame, periods: pd.DataFrame, catalog: Catalog,
                  today: pd.Timestamp | None = None) -> list[Finding]:
     """Warnings for what is possible but probably a slip: a period that has not begun yet (one per file
@@ -360,36 +377,47 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
         findings.extend(fs)
         aside[(obs[col].isna() & ~_blank_text(series)).to_numpy(dtype=bool)] = True  # not a number
     _impossible_values(obs, catalog, add)
+    if not pd.api.types.is_numeric_dtype(value_text):  # Parquet and Excel numbers: machine numbers or text as typed
+        text = value_text.astype("string")
+        _ambiguous(obs, "value", text, _per_value(text, one_thousands_group), vi, catalog, add)
     # The decimals the source wrote (55.4 → 1) set the tolerance when its percentage is checked.
     stated = text_column(raw, "reported_pct")
     obs["reported_decimals"] = _per_value(stated, lambda u: u.str.extract(r"\.(\d+)$")[0].str.len().fillna(0).astype("int64"))
 
-    # Targets: parse each distinct text once.
+    # Targets: parse each distinct text once per locale (a trailing "\x01" marks a file read as vi).
+    keyed = obs["target"].astype("string") + pd.Series(np.where(vi.to_numpy(dtype=bool), "\x01", ""), index=obs.index)
     parsed: dict[str, tuple[str | None, float] | None] = {}
-    for t in obs["target"].unique():
-        if t == "":
+    for t in keyed.unique():
+        if t in ("", "\x01"):
             continue
         try:
-            tg = parse_target(t)
+            tg = parse_target(t.rstrip("\x01"), vi=t.endswith("\x01"))
             parsed[t] = (tg.op, tg.value)
         except TargetError:
             parsed[t] = None
-    targets = _per_value(obs["target"], lambda u: pd.DataFrame({
-        "bad": u.map(lambda t: t != "" and parsed.get(t) is None).astype(bool),
+    targets = _per_value(keyed, lambda u: pd.DataFrame({
+        "bad": u.map(lambda t: t not in ("", "\x01") and parsed.get(t) is None).astype(bool),
         "op": u.map(lambda t: (parsed.get(t) or (None, None))[0]).astype("string"),
         "value": u.map(lambda t: (parsed.get(t) or (None, float("nan")))[1]).astype("float64"),
-        "text": u.map(lambda t: t if parsed.get(t) is None else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
+        "text": u.map(lambda t: t.rstrip("\x01") if parsed.get(t) is None
+                      else f"{parsed[t][0] or ''}{parsed[t][1]:g}").astype("string"),
+        # ">9.702" without a declared locale (vi texts end in \x01 and never match)
+        "number": u.str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True),
+        "ambiguous": one_thousands_group(u.str.replace(r"^\s*(>=|<=|>|<|=)\s*", "", regex=True)),
     }))
+    _ambiguous(obs, "target", targets["number"], targets["ambiguous"], vi, catalog, add)
     add(targets["bad"], "contract.target", "target",
         lambda r: TargetError(r["target"]).message_vi, lambda r: str(TargetError(r["target"])))
     obs["target_op"], obs["target_value"], obs["target"] = targets["op"], targets["value"], targets["text"]
     findings.extend(_implausible(obs, pt, catalog))
 
     key_codes = pd.DataFrame({k: pd.factorize(obs[k])[0] for k in KEY}, index=obs.index)  # integers: faster
-    dup = key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)
+    replaced = _demo_replaced(obs, key_codes, aside, findings)
+    key_codes = key_codes[~replaced]
+    dup = (key_codes.duplicated(keep=False) & obs[KEY].ne("").all(axis=1)).reindex(obs.index, fill_value=False)
     if dup.any():
         first = obs[dup].groupby(KEY, observed=True)[["file", "row"]].first()
-        add(key_codes.duplicated(keep="first") & dup, "contract.duplicate", "indicator",
+        add(key_codes.duplicated(keep="first").reindex(obs.index, fill_value=False) & dup, "contract.duplicate", "indicator",
             lambda r: "trùng khóa (đơn vị, kỳ, chỉ tiêu) với {}, dòng {}: mỗi chỉ tiêu chỉ ghi một lần cho mỗi đơn vị và kỳ.".format(
                 *first.loc[(r["unit_code"], r["period"], r["indicator"])]),
             lambda r: "same (unit, period, indicator) as {}, row {}: give each indicator once per unit and period.".format(
@@ -401,7 +429,7 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
                                     f"{n - MAX_FINDINGS_PER_RULE} more rows have this same problem."))
 
     n_aside = int(aside.sum())
-    obs = obs[~aside]
+    obs = obs[~aside & ~replaced.to_numpy(dtype=bool)]
     obs["synthetic"] = _per_value(obs["source"], lambda u: u.str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool))
     # Codes and repeated texts as categories: a national dataset has millions of rows.
     for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
@@ -410,6 +438,44 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
             "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
     return obs[cols].reset_index(drop=True), periods, n_aside
+
+
+def _demo_replaced(obs: pd.DataFrame, key_codes: pd.DataFrame, aside: np.ndarray, findings: list[Finding]) -> pd.Series:
+    """Demo rows (``source`` = synthetic) whose key a real row also gives: True, and one note per real file and unit.
+
+    The embedded data holds demo rows for every ward; a planner adding a ward's real figures in a file
+    of their own should not have to edit the generated demo file (raw data is never edited by hand),
+    so a real row that passed the contract replaces the demo row of the same (unit, period, indicator).
+    Two real rows of one key, or two demo rows, stay a duplicate-key error.
+    """
+    demo = obs["source"].str.lower().eq(SYNTHETIC_SOURCE).fillna(False).to_numpy(dtype=bool)
+    if not demo.any() or demo.all():
+        return pd.Series(False, index=obs.index)
+    real = ~demo & ~aside
+    real_keys = key_codes[real].drop_duplicates()
+    hit = key_codes.merge(real_keys.assign(_real=True), how="left", on=KEY)["_real"].fillna(False).to_numpy(dtype=bool)
+    replaced = pd.Series(demo & hit, index=obs.index)
+    if not replaced.any():
+        return replaced
+    # the real row that replaces each demo row: the first real row of its key
+    firsts = obs[real].assign(**{f"_{k}": key_codes[real][k] for k in KEY}).drop_duplicates([f"_{k}" for k in KEY])
+    by_key = firsts.set_index([f"_{k}" for k in KEY])["file"]
+    gone = key_codes[replaced]
+    files = by_key.reindex(pd.MultiIndex.from_frame(gone)).to_numpy()
+    notes = pd.DataFrame({"file": files, "unit_code": obs.loc[replaced, "unit_code"].to_numpy(),
+                          "period": obs.loc[replaced, "period"].to_numpy(),
+                          "demo_file": obs.loc[replaced, "file"].to_numpy()})
+    for (file, unit), g in notes.groupby(["file", "unit_code"], sort=True):
+        n, periods, demo_files = len(g), sorted(set(g["period"])), ", ".join(sorted(set(g["demo_file"])))
+        findings.append(Finding(
+            "info", "contract.demo_replaced",
+            f"{n} dòng dữ liệu minh họa của đơn vị {unit} ({', '.join(periods)}, trong {demo_files}) được thay bằng "
+            f"số liệu thật cùng khóa (đơn vị, kỳ, chỉ tiêu) từ {file}.",
+            f"{n} demo {'row' if n == 1 else 'rows'} of unit {unit} ({', '.join(periods)}, in {demo_files}) "
+            f"{'was' if n == 1 else 'were'} replaced by real ones of the same (unit, period, indicator) from {file}.",
+            file=file, unit_code=unit, period=periods[0] if len(periods) == 1 else None,
+            values={"replaced": n, "demo_file": demo_files}))
+    return replaced
 
 
 def _blank_text(series: pd.Series) -> pd.Series:

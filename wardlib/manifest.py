@@ -44,6 +44,9 @@ class RunSummary:
     data_version: str
     results: list[UnitResult] = field(default_factory=list)
     findings: dict[str, dict[str, int]] = field(default_factory=dict)  # unit → counts by severity
+    # Counts by severity of the period's findings, as the data-quality page lists them (every unit and
+    # none, not only the rendered units): what the run reports, the same on an unchanged rerun.
+    totals: dict[str, int] = field(default_factory=dict)
     quality: UnitResult | None = None  # the data-quality page
     pages: list[UnitResult] = field(default_factory=list)  # overview and trends pages, per parent
     docs: str | None = None  # the GX Data Docs index, relative to the period folder
@@ -87,6 +90,8 @@ def unchanged_run(out: Path, period: str | None, run_key: str, version: str, pro
                    *m.get("pages", {}).values()]
         if not all(e.get("status") in DONE and e.get("output") and (folder / e["output"]).is_file() for e in entries):
             continue
+        if not isinstance(m.get("findings"), dict):  # written before the totals were kept: the full run counts them
+            continue
         summary = RunSummary(m["period"], folder, version, mode=m.get("mode", "single"), docs=m.get("data_docs"),
                              executor="none (nothing changed)")
 
@@ -96,6 +101,7 @@ def unchanged_run(out: Path, period: str | None, run_key: str, version: str, pro
 
         summary.results = [result(k, e) for k, e in m.get("units", {}).items()]
         summary.findings = {k: e.get("findings", {}) for k, e in m.get("units", {}).items()}
+        summary.totals = m["findings"]
         summary.quality = result("data_quality", m["data_quality"]) if m.get("data_quality") else None
         summary.pages = [result(k, e) for k, e in m.get("pages", {}).items()]
         total = len(summary.results) + len(summary.all_pages)
@@ -143,6 +149,7 @@ def manifest(summary: RunSummary, notebook: Path, lang: str, header: dict | None
         "stages": summary.stages,
         "interrupted": summary.interrupted,
         "counts": counts,
+        "findings": summary.totals,  # the period's findings by severity (see RunSummary.totals)
         **(header or {}),
         "units": {r.unit_code: entry(r, True) for r in summary.results},
         "data_quality": entry(summary.quality, False) if summary.quality else None,

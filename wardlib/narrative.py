@@ -27,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from wardlib import fmt
+from wardlib.periods import Period
 
 WORDS = {
     "vi": {"of_plan": "đạt {pct} kế hoạch", "target": "chỉ tiêu {target}", "met": "đạt", "not_met": "chưa đạt",
@@ -38,7 +39,8 @@ WORDS = {
            "none": "Chưa có chỉ tiêu nào có kế hoạch để đánh giá tiến độ.",
            "errors": "Số liệu còn {n} lỗi cần sửa trước khi gửi báo cáo (xem phần Kiểm tra số liệu).",
            "and": " và ", "more": " và {n} chỉ tiêu khác",
-           "demo_baseline": " ‡ (số liệu cùng kỳ là số liệu minh họa)", "demo_value": " ‡ (số liệu minh họa)"},
+           "demo_baseline": " ‡ (số liệu cùng kỳ là số liệu minh họa)", "demo_value": " ‡ (số liệu minh họa)",
+           "ytd": "lũy kế từ đầu năm ", "in_period": " ({period})"},
     "en": {"of_plan": "{pct} of plan", "target": "target {target}", "met": "met", "not_met": "not met",
            "up": "up {n} on the same period last year", "down": "down {n} on the same period last year",
            "same": "the same as a year earlier", "stated": " (the report states {pct})",
@@ -48,7 +50,8 @@ WORDS = {
            "none": "No line with a target to judge progress by yet.",
            "errors": "The data still has {n} error(s) to correct before the report is sent (see Data checks).",
            "and": " and ", "more": " and {n} more",
-           "demo_baseline": " ‡ (last year's figure is demo data)", "demo_value": " ‡ (demo data)"},
+           "demo_baseline": " ‡ (last year's figure is demo data)", "demo_value": " ‡ (demo data)",
+           "ytd": "year to date ", "in_period": " ({period})"},
 }
 
 
@@ -81,16 +84,29 @@ def demo(r, column: str = "ytd_provenance") -> bool:
     return value == "demo"
 
 
+def year_to_date_differs(r) -> bool:
+    """Whether the row's year-to-date figure is not its period's own (a flow after the year's first period)."""
+    v, y = r.get("value"), r.get("ytd_value")
+    return not (_missing(v) or _missing(y)) and float(v) != float(y)
+
+
+def _period_label(r, lang: str) -> str:
+    return Period.parse(str(r["period"])).label(lang)
+
+
 def sentence(r, lang: str = "vi") -> str:
     """One line of the report about one row (a dict or Series of the analysis table)."""
     w = WORDS[lang]
     name = _name(r, lang)
     if _missing(r["value"]):
         return f"{name}: {r['status_text']}." if r.get("status_text") else ""
-    value = quantity(r, r["value"], lang)
+    # After the year's first period a flow's year-to-date total (what targets are judged on, what the
+    # table shows) is not the period's own figure: each is labelled, so "18 hộ" and "42 hộ" agree.
+    ytd = "" if not year_to_date_differs(r) else w["ytd"]
+    value = quantity(r, r["value"], lang) + ("" if not ytd else w["in_period"].format(period=_period_label(r, lang)))
     mark = w["demo_value"] if demo(r) else ""
     if not _missing(r.get("achievement_pct")) and _missing(r.get("target_op")):
-        done = quantity(r, r["ytd_value"], lang)
+        done = ytd + quantity(r, r["ytd_value"], lang)
         text = f"{name} {done}{'/' if lang == 'vi' else ' of '}{quantity(r, r['target_value'], lang)}"
         text += ", " if lang == "vi" else ": "
         text += w["of_plan"].format(pct=fmt.percent(r["achievement_pct"], 1, lang))
@@ -102,7 +118,8 @@ def sentence(r, lang: str = "vi") -> str:
         target = fmt.target(r.get("target_op"), r["target_value"], r["catalog_unit"], r["kind"], int(r["decimals"]), lang)
         met = r.get("target_met")
         verdict = "" if met is None or _missing(met) else f", {w['met'] if bool(met) else w['not_met']}"
-        return f"{name} {value} ({w['target'].format(target=target)}){verdict}{mark}."
+        judged = ytd + quantity(r, r["ytd_value"], lang) if ytd else value  # the target is met or not on this
+        return f"{name} {judged} ({w['target'].format(target=target)}){verdict}{mark}."
     change = r.get("change_abs")
     if not _missing(change) and r["kind"] in ("count", "amount") and r.get("aggregation") == "sum":
         if demo(r, "provenance"):

@@ -5,6 +5,16 @@ thousands separators (``5137820843``, ``55.4``). Vietnamese writing
 (``5.137.820.843``, ``55,4``, ``55,4%``) is read only where the file's locale
 is declared ``vi`` (``--locale vi`` or ``dataset.toml``); without it such text
 is an error that suggests the option — never silently read as another number.
+The locale is read in every numeric field: values, stated percentages and
+targets (``>9.270.000.000`` is 9270000000 under ``vi``).
+
+A count or an amount (the catalog's ``kind``) written with one dot and exactly
+three digits after it (``9.702``, ``>1.250``) is ambiguous where no locale is
+declared: 9702 in Vietnamese writing, 9.702 in English. It is refused, naming
+file, row and column, unless the locale is declared: write ``9702``, or
+``9.7020`` if a decimal is meant, or declare ``--locale vi`` (``locale = "vi"``
+in ``dataset.toml``). Rates, percentages and scores are not counted: ``55.125``
+there can only be a decimal.
 
 Cells that say there is no figure: ``N/A``, ``NA``, ``n/a`` are read as
 empty (a note says so). A lone ``-`` is refused: in Vietnamese statistics it
@@ -29,12 +39,41 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 NOT_AVAILABLE = ("n/a", "na", "#n/a")  # read as empty
 AMBIGUOUS = ("-", "–", "—", "x", "...", "…")  # 0 or "not available"? the file must say
 
+# One dot and exactly three digits after it, the first group 1–3 digits not starting with 0: a
+# thousands group in Vietnamese writing (9.702 = 9702) or a decimal in English (9.702).
+_ONE_GROUP = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")
+AMBIGUOUS_KINDS = ("count", "amount")  # kinds whose figures are often thousands: people, households, đồng
+
 MAX_FINDINGS_PER_COLUMN = 50  # beyond this, one summary finding: a broken column is one problem
 
 
 def blank(series: pd.Series) -> pd.Series:
     """True where a text cell is empty or only spaces (or missing)."""
     return series.isna() | series.astype("string").str.strip().eq("").fillna(True)
+
+
+def one_thousands_group(text: pd.Series) -> pd.Series:
+    """True where a text reads as a number with one dot and three digits after it (``9.702``).
+
+    >>> one_thousands_group(pd.Series(["9.702", "9702", "0.125", "1234.567", "9.70", "-1.250"])).tolist()
+    [True, False, False, False, False, True]
+    """
+    return text.astype("string").str.strip().str.fullmatch(_ONE_GROUP.pattern).fillna(False).astype(bool)
+
+
+def ambiguous_messages(text: str) -> tuple[str, str]:
+    """What to say (vi, en) of a count or amount ``text`` such as ``9.702`` read without a locale."""
+    digits = text.strip().lstrip("+-")
+    whole, frac = digits.split(".")
+    return (
+        f"'{text}' (số đếm hoặc số tiền) không rõ nghĩa khi tệp chưa khai báo cách viết số: có thể là {whole}{frac} (dấu chấm "
+        f"phân cách nghìn, kiểu Việt Nam) hoặc {digits} (dấu chấm thập phân). Hãy ghi {whole}{frac}, hoặc "
+        f"{digits}0 nếu đúng là số thập phân, hoặc khai báo cách viết Việt Nam bằng --locale vi "
+        "(hay locale = \"vi\" trong dataset.toml).",
+        f"'{text}' is ambiguous for a count or amount in a file with no declared locale: {whole}{frac} in "
+        f"Vietnamese writing (a thousands dot) or {digits} with a decimal dot. Write {whole}{frac}, or {digits}0 "
+        "if a decimal is meant, or declare Vietnamese writing with --locale vi (or locale = \"vi\" in dataset.toml).",
+    )
 
 
 def parse_numbers(

@@ -28,7 +28,8 @@ TEXT = {
     "vi": {"overview": "Tổng quan các đơn vị", "trends": "Xu hướng theo thời gian", "unit": "Đơn vị",
            "league": "Xếp hạng: {name}", "commitments": "Bản cam kết hành động: tình trạng theo đơn vị",
            "behind": "Đơn vị chậm tiến độ", "none_behind": "Không có đơn vị nào chậm tiến độ.",
-           "statuses": "Số chỉ tiêu theo tình trạng", "distribution": "Phân bố tỷ lệ đạt kế hoạch giữa các đơn vị (%)",
+           "statuses": "Số chỉ tiêu theo tình trạng",
+           "statuses_order": "xếp hạng: 1 là đơn vị có nhiều chỉ tiêu đạt hoặc đúng tiến độ nhất (rồi ít chỉ tiêu chậm nhất)", "distribution": "Phân bố tỷ lệ đạt kế hoạch giữa các đơn vị (%)",
            "rank": "Hạng", "achieved": "Đạt", "value": "Kết quả", "target": "Kế hoạch", "change": "So với cùng kỳ",
            "total": "Toàn {name}", "banner": "Dữ liệu minh họa",
            "synthetic": "Trang này có dùng số liệu tạo tự động để minh họa (đánh dấu ‡), không phải số liệu thật.",
@@ -36,7 +37,8 @@ TEXT = {
     "en": {"overview": "Overview of the units", "trends": "Trends over time", "unit": "Unit",
            "league": "League table: {name}", "commitments": "Action commitments: status by unit",
            "behind": "Units behind schedule", "none_behind": "No unit is behind schedule.",
-           "statuses": "Lines by status", "distribution": "Spread of achievement across the units (%)",
+           "statuses": "Lines by status",
+           "statuses_order": "ranked: 1 has the most lines achieved or on track (then the fewest behind)", "distribution": "Spread of achievement across the units (%)",
            "rank": "Rank", "achieved": "Achieved", "value": "Result", "target": "Target", "change": "vs same period",
            "total": "All of {name}", "banner": "Demo data",
            "synthetic": "This page uses generated figures for illustration (marked ‡), not real data.",
@@ -173,14 +175,16 @@ class CityOverview:
         bad = counts.reindex(columns=["off_track", "deteriorating"], fill_value=0).sum(axis=1)
         order = pd.DataFrame({"good": good, "bad": bad, "name": counts.index}, index=counts.index)
         counts = counts.loc[order.sort_values(["good", "bad", "name"], ascending=[False, True, True]).index[::-1]]
+        # The order is the ranking: each name carries its place (1. at the top), the axis says by what.
+        labels = [f"{len(counts) - i}. {fmt.chart_text(u)}" for i, u in enumerate(counts.index)]
         fig = go.Figure()
         for status in list(STATUS_COLOURS)[:5]:
             if status in counts:
-                fig.add_trace(go.Bar(y=[fmt.chart_text(u) for u in counts.index], x=counts[status], orientation="h",
+                fig.add_trace(go.Bar(y=labels, x=counts[status], orientation="h",
                                      name=STATUS_TEXT[self.lang][status], marker_color=STATUS_COLOURS[status]))
         fig.update_layout(barmode="stack", title=self.t["statuses"], height=max(320, 26 * len(counts) + 140),
-                          yaxis={"categoryorder": "array", "categoryarray": [fmt.chart_text(u) for u in counts.index]},
-                          **{**_LAYOUT, "showlegend": True})
+                          yaxis={"categoryorder": "array", "categoryarray": labels},
+                          xaxis_title=self.t["statuses_order"], **{**_LAYOUT, "showlegend": True})
         return fig
 
     def distribution_figure(self, indicators: list[str] | None = None) -> go.Figure:

@@ -248,6 +248,15 @@ def read_findings(path: str | Path) -> list[Finding]:
     return [Finding(**d) for d in json.loads(p.read_text(encoding="utf-8"))]
 
 
+def period_counts(findings: list[Finding], period: str) -> dict[str, int]:
+    """Counts by severity of the findings the period's data-quality page lists (its own and those of no period)."""
+    out = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        if f.period in (None, period):
+            out[f.severity] += 1
+    return out
+
+
 def counts_by_unit(findings: list[Finding]) -> dict[str, dict[str, int]]:
     """unit code → {"error": n, "warning": n, "info": n}."""
     out: dict[str, dict[str, int]] = {}

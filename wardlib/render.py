@@ -38,7 +38,8 @@ from wardlib.paths import TEMPLATES_DIR
 if TYPE_CHECKING:  # annotations only: importing nbformat costs ~1 s, paid where a notebook is read
     import nbformat
 
-# Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader.
+# Cells that never reach a report: papermill's parameters, and notes meant for the notebook reader
+# (an output tagged notebook-only is left out too).
 HIDDEN_TAGS = {"injected-parameters", "parameters", "notebook-only"}
 KERNEL = "python3"
 

@@ -24,8 +24,9 @@ cells and in its chart hover, in the report's language.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,7 @@ TEXT = {
         "title": "Báo cáo tình hình kinh tế - xã hội",
         "headline": "Chỉ tiêu chính",
         "indicator": "Chỉ tiêu", "result": "Kết quả", "target": "Kế hoạch", "achieved": "Đạt",
+        "result_ytd": "Kết quả lũy kế từ đầu năm", "ytd_short": "lũy kế ",
         "stated": "Tỷ lệ báo cáo nêu", "note": "Ghi chú", "stt": "STT", "unit": "ĐVT",
         "commitment_target": "Chỉ tiêu", "commitment_status": "Tình trạng",
         "commitments": "Phụ lục: kết quả thực hiện Bản cam kết hành động",
@@ -63,6 +65,7 @@ TEXT = {
         "chart_neighbours": "{name}: tỷ lệ đạt kế hoạch của các đơn vị cùng {parent} (%)",
         "met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu",
         "expected": "tiến độ cần đạt", "this_unit": "đơn vị này", "other_units": "đơn vị khác",
+        "capped": "▨ cột dài hơn trục, bị cắt ở {cap}; số ghi bên cạnh là giá trị thật",
         "source": "Nguồn số liệu", "version": "phiên bản dữ liệu",
         "quality": "Kiểm tra số liệu", "quality_none": "Không phát hiện vấn đề nào trong số liệu của đơn vị.",
         "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
@@ -77,6 +80,7 @@ TEXT = {
         "title": "Socio-economic situation report",
         "headline": "Headline figures",
         "indicator": "Indicator", "result": "Result", "target": "Target", "achieved": "Achieved",
+        "result_ytd": "Result, year to date", "ytd_short": "year to date ",
         "stated": "Percentage stated", "note": "Note", "stt": "No.", "unit": "Unit",
         "commitment_target": "Target", "commitment_status": "Status",
         "commitments": "Appendix: action commitments, results",
@@ -97,6 +101,7 @@ TEXT = {
         "chart_neighbours": "{name}: achievement of plan across the units of {parent} (%)",
         "met": "Met", "not_met": "Not met", "no_data": "No data",
         "expected": "expected pace", "this_unit": "this unit", "other_units": "other units",
+        "capped": "▨ bar longer than the axis, cut at {cap}; the label gives its value",
         "source": "Source", "version": "data version",
         "quality": "Data checks", "quality_none": "No problem was found in this unit's data.",
         "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
@@ -298,7 +303,8 @@ class WardReport:
                     if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
             cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
                           "synthetic": narrative.demo(r), "css": _status_css(r), "rank": rank,
-                          "detail": f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}",
+                          "detail": (self.t["ytd_short"] if narrative.year_to_date_differs(r) else "")
+                          + f"{self._value(r, 'ytd_value')} / {self._value(r, 'target_value')}",
                           "title": self._tip(r)})
             sentences.append(narrative.sentence(r, self.lang))
         return _html(_HEADLINE.render(heading=self.t["headline"], cards=cards, sentences=sentences))
@@ -348,7 +354,7 @@ class WardReport:
             sentences = [x for x in (narrative.sentence(r, self.lang) for r in records) if x]
             parts.append(_TABLE.render(
                 heading=self.data.catalog.section_title(section, self.lang), sentences=sentences, level=3,
-                head=[t["indicator"], t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
+                head=[t["indicator"], t["result_ytd"] if self.period.first_month > 1 else t["result"], t["target"], t["achieved"], t["stated"], t["change"], t["note"]],
                 rows=body, footnote=t["synthetic_mark"] if marked or any("‡" in x for x in sentences) else ""))
         return _html("\n".join(parts))
 
@@ -406,10 +412,12 @@ class WardReport:
         pace = self.period.year_fraction * 100
         records = self._records_of(rows)
         names = [fmt.chart_text(self._name(r) + (" ‡" if narrative.demo(r) else "")) for r in records]
+        labels = [fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]]
+        axis = BarAxis.of(rows["achievement_pct"], labels, also=pace)
         fig = go.Figure(go.Bar(
-            x=rows["achievement_pct"], y=names, orientation="h",
-            marker_color=[_STATUS_COLOURS[_status_css(r)] for r in records],
-            text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
+            x=axis.lengths, y=names, orientation="h",
+            marker=dict(color=[_STATUS_COLOURS[_status_css(r)] for r in records], pattern_shape=axis.patterns),
+            text=labels, textposition="outside",
             customdata=[fmt.chart_text(self._tip(r)) for r in records],
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
@@ -417,6 +425,7 @@ class WardReport:
                       annotation_text=f"{self.t['expected']} {fmt.percent(pace, 0, self.lang)}")
         fig.update_layout(title=self.t["chart_achievement"].format(pace=fmt.percent(pace, 0, self.lang)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_BAR_LAYOUT)
+        axis.apply(fig, self.t["capped"], lambda v: fmt.percent(v, 0, self.lang))
         return fig
 
     def same_period_figure(self, n: int = 14) -> go.Figure:
@@ -426,16 +435,19 @@ class WardReport:
         rows = rows.reindex(rows["change_pct"].abs().sort_values(ascending=False).index).head(n).iloc[::-1]
         records = self._records_of(rows)
         demo = [narrative.demo(r, "same_period_provenance") for r in records]
+        labels = [fmt.signed(v, 1, self.lang) + "%" + (" ‡" if d else "") for v, d in zip(rows["change_pct"], demo)]
+        axis = BarAxis.of(rows["change_pct"], labels)
         fig = go.Figure(go.Bar(
-            x=rows["change_pct"], y=[fmt.chart_text(self._name(r) + (" ‡" if d else "")) for r, d in zip(records, demo)],
-            orientation="h", marker_color=[_STATUS_COLOURS[_change_css(r)] for r in records],
-            text=[fmt.signed(v, 1, self.lang) + "%" + (" ‡" if d else "") for v, d in zip(rows["change_pct"], demo)],
-            textposition="outside",
+            x=axis.lengths, y=[fmt.chart_text(self._name(r) + (" ‡" if d else "")) for r, d in zip(records, demo)],
+            orientation="h", marker=dict(color=[_STATUS_COLOURS[_change_css(r)] for r in records],
+                                         pattern_shape=axis.patterns),
+            text=labels, textposition="outside",
             customdata=[fmt.chart_text(" · ".join(x for x in (self._same_period_tip(r), self._tip(r)) if x))
                         for r in records],
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>"))
         fig.update_layout(title=self.t["chart_same_period"], height=max(320, 28 * len(rows) + 120),
                           xaxis_title="%", **_BAR_LAYOUT)
+        axis.apply(fig, self.t["capped"], lambda v: fmt.signed(v, 0, self.lang) + "%")
         return fig
 
     def neighbours_figure(self, indicator: str | None = None) -> go.Figure:
@@ -451,16 +463,20 @@ class WardReport:
         names = [fmt.chart_text(known[c]) + (" ‡" if p == "demo" else "")
                  for c, p in zip(codes, rows["ytd_provenance"].astype(str))]
         sources = [fmt.chart_text(self.t["tip_source"].format(s=s)) if s else "" for s in rows["source"].astype(str)]
+        labels = [fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]]
+        axis = BarAxis.of(rows["achievement_pct"], labels)
         fig = go.Figure(go.Bar(
-            x=rows["achievement_pct"], y=names, orientation="h",
-            marker_color=["#b5121b" if c == self.unit_code else "#8aa1b4" for c in rows["unit_code"]],
-            text=[fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]], textposition="outside",
+            x=axis.lengths, y=names, orientation="h",
+            marker=dict(color=["#b5121b" if c == self.unit_code else "#8aa1b4" for c in rows["unit_code"]],
+                        pattern_shape=axis.patterns),
+            text=labels, textposition="outside",
             customdata=sources, hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
         name = self.data.catalog.name(indicator, self.lang) if indicator else ""
         parent = self.data.units.name(self.unit["parent_code"], self.period.end)
         fig.update_layout(title=fmt.chart_text(self.t["chart_neighbours"].format(name=name, parent=parent)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_BAR_LAYOUT)
+        axis.apply(fig, self.t["capped"], lambda v: fmt.percent(v, 0, self.lang))
         return fig
 
     def data_quality(self):
@@ -533,6 +549,69 @@ def _bar_template() -> go.layout.Template:
 _BAR_LAYOUT = {**_LAYOUT, "template": _bar_template()}  # the ward report's charts are all bar charts
 
 
+@dataclass
+class BarAxis:
+    """The value axis of a horizontal bar chart whose labels sit outside the bars.
+
+    plotly sizes the axis to the bars, not to their labels: a label beyond the longest bar was
+    clipped ("100,0‹") and one left of a negative bar ran into the names. The range here leaves
+    room for the longest label on each side, in a plot area as narrow as ``PLOT_PX``. And one bar far longer than
+    the rest (+900% among ±20%) squashed them: the axis is **capped** — not a log scale, which
+    cannot show the negative changes, nor a symmetric-log one, whose distances nobody reads.
+    A bar of at least ``EXTREME`` and more than ``OUTLIER`` times the next longest is drawn to the cap
+    (1.5 times that next bar), hatched, its label
+    the true value, and a note under the chart says where the axis was cut.
+
+    >>> a = BarAxis.of(pd.Series([900.0, 12.0, -8.0, 5.0]))
+    >>> a.cap, a.lengths, a.patterns
+    (18.0, [18.0, 12.0, -8.0, 5.0], ['/', '', '', ''])
+    >>> BarAxis.of(pd.Series([104.0, 55.0])).cap is None
+    True
+    """
+
+    lengths: list[float]
+    patterns: list[str]  # "/" for a bar cut at the cap
+    cap: float | None
+    range: tuple[float, float]
+
+    OUTLIER = 4.0
+    PLOT_PX = 260  # the narrowest plot area planned for: a 760 px window less the long names beside it
+    CHAR_PX = 7.5  # the width of a label's character at 12 px Noto Sans (digits, comma, %), generously
+    EXTREME = 200.0  # % (achievement or change): below it no bar is cut, however the others compare
+
+    @classmethod
+    def of(cls, values: pd.Series, labels: list[str] | None = None, also: float | None = None) -> "BarAxis":
+        """``labels``: the texts written beside the bars (their lengths decide the room left for them)."""
+        v = [float(x) for x in values if pd.notna(x)]
+        size = sorted((abs(x) for x in v), reverse=True)
+        cap = None
+        for k in range(min(len(size) - 1, max(1, len(size) // 3))):  # a third of the bars at most are cut
+            if size[k] >= cls.EXTREME and size[k + 1] > 0 and size[k] > cls.OUTLIER * size[k + 1]:
+                cap = round(size[k + 1] * 1.5, 10)  # the bars from k on keep their lengths
+                break
+        lengths = [x if cap is None or abs(x) <= cap else (cap if x > 0 else -cap) for x in v]
+        hi = max([0.0, *lengths, *([also] if also is not None else [])])
+        lo = min([0.0, *lengths])
+        span = (hi - lo) or 1.0
+        texts = list(labels) if labels is not None else [f"{x:.1f}%" for x in v]
+        px = [cls.CHAR_PX * len(t) + 8 for t in texts]
+        right = max([p for p, x in zip(px, lengths) if x >= 0], default=0.0)
+        left = max([p for p, x in zip(px, lengths) if x < 0], default=0.0)
+        per_px = span / max(cls.PLOT_PX - left - right, cls.PLOT_PX * 0.3)  # data units a pixel of the bars
+        return cls(lengths, ["/" if cap is not None and abs(x) > cap else "" for x in v], cap,
+                   (lo - left * per_px if lo < 0 else 0.0, hi + right * per_px))
+
+    def apply(self, fig: go.Figure, note: str, shown) -> None:
+        """Set the range, and say where the axis was cut (``note`` takes ``{cap}``, ``shown`` formats it)."""
+        if self.range[1] > self.range[0]:  # no bars: plotly's own axis
+            fig.update_xaxes(range=list(self.range), autorange=False)
+        if self.cap is not None:
+            fig.add_annotation(text=fmt.chart_text(note.format(cap=shown(self.cap))), xref="paper", yref="paper",
+                               x=1, y=0, yshift=-36, xanchor="right", yanchor="top", showarrow=False,
+                               font=dict(size=11, color="#5d6b7a"))
+            fig.update_layout(margin=dict(_LAYOUT["margin"], b=70))
+
+
 def _status_css(r) -> str:
     """Colour class from the row's status (see wardlib.calc.classify)."""
     if r["status"] == "no_data":
@@ -577,6 +656,51 @@ def _html(markup: str):
     from IPython.display import HTML
 
     return HTML(markup)
+
+
+NOTEBOOK_ONLY = "notebook-only"  # the tag of cells and outputs that never reach an exported page (wardlib.render)
+
+
+def _scoped_rules(css: str) -> str:
+    """The screen rules of ``css`` that only style wardlib's own classes (``.wl-…``), and its variables.
+
+    The page's rules for ``html``, ``body``, bare ``h2``, nbconvert's wrappers, ``@page`` and print
+    would restyle JupyterLab itself; they are left out. The stylesheet is flat: top-level rules and
+    at-rules, one level of nesting inside ``@media``.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, depth, start, prelude = [], 0, 0, ""
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                prelude, start = css[start:i].strip(), i + 1
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                selectors = [x.strip() for x in prelude.split(",")]
+                if not prelude.startswith("@") and (prelude == ":root" or all("wl-" in x for x in selectors)):
+                    out.append(f"{prelude} {{ {' '.join(css[start:i].split())} }}")
+                start = i + 1
+    return "\n".join(out)
+
+
+class NotebookStyle:
+    """The report's stylesheet for JupyterLab, where no page template adds it: headline cards, tables
+    and statuses look as on the page. Its output is tagged ``notebook-only``, so the exported page,
+    which carries the whole stylesheet in its head, stays as it was (one source: templates/report.css)."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": _notebook_css()}, {"tags": [NOTEBOOK_ONLY]}
+
+
+@lru_cache(maxsize=1)
+def _notebook_css() -> str:
+    """Read and filtered once per process (1.9 ms a report otherwise, in every unit of a batch)."""
+    from wardlib.paths import TEMPLATES_DIR
+
+    css = _scoped_rules((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"))
+    return f'<style class="wl-notebook-style">\n{css}\n</style>'
 
 
 def show_figure(fig: go.Figure, div_id: str) -> None:

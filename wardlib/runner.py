@@ -181,6 +181,7 @@ def _run(o: _Options, settings: Settings, progress) -> RunSummary:
         stage = {"data_version": data.version, "code": code, "gx": o.gx, "locale": o.locale}
         prepared = _prepare(data, p, where, parents, folder, o, stage, previous)
         summary.findings = quality.counts_by_unit(prepared.found)
+        summary.totals = quality.period_counts(prepared.found, str(p))
         docs = folder / DOCS_DIR
         summary.docs = f"{DOCS_DIR}/index.html" if o.gx and (docs / "index.html").is_file() else None
 

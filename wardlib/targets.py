@@ -12,6 +12,14 @@ Target(op='>', value=37.0)
 Target(op=None, value=9270000000.0)
 >>> parse_target("00").value
 0.0
+
+Where the file's locale is ``vi`` the number is read in Vietnamese writing, as
+values are (see wardlib.numbers): dots group thousands, a comma is the decimal mark.
+
+>>> parse_target(">9.270.000.000", vi=True)
+Target(op='>', value=9270000000.0)
+>>> parse_target(">=98,5", vi=True).value
+98.5
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from wardlib.findings import WardlibError
 
 OPERATORS = (">=", "<=", ">", "<", "=")
 _PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
+# Vietnamese writing: thousands dots (9.270.000.000), perhaps a decimal comma; or a decimal comma alone (98,5).
+_VI_PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+))$")
 
 
 class TargetError(WardlibError, ValueError):
@@ -31,11 +41,16 @@ class TargetError(WardlibError, ValueError):
 
     def __init__(self, text: object):
         self.text = text
+        vi_writing = isinstance(text, str) and bool(_VI_PATTERN.match(text.strip()))
         super().__init__(
             f"'{text}' is not a target: write a plain number with a dot for decimals and no "
-            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)",
+            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)"
+            + (", or declare Vietnamese number writing with --locale vi (or locale = \"vi\" in dataset.toml)"
+               if vi_writing else ""),
             f"'{text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu phân cách nghìn), "
-            "có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)",
+            "có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)"
+            + (", hoặc khai báo cách viết số Việt Nam bằng --locale vi (hay locale = \"vi\" trong dataset.toml)"
+               if vi_writing else ""),
         )
 
 
@@ -65,18 +80,20 @@ class Target:
         }[op]
 
 
-def parse_target(text: object) -> Target:
-    """Parse a target such as ``>37``; raise :class:`TargetError` for anything else."""
+def parse_target(text: object, vi: bool = False) -> Target:
+    """Parse a target such as ``>37`` (``vi``: in Vietnamese writing too); raise :class:`TargetError` otherwise."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if math.isfinite(text):
             return Target(None, float(text))
         raise TargetError(text)
     if not isinstance(text, str):
         raise TargetError(text)
-    m = _PATTERN.match(text.strip())
+    local = _VI_PATTERN.match(text.strip()) if vi else None
+    m = local or _PATTERN.match(text.strip())
     if not m:
         raise TargetError(text)
-    value = float(m.group(2))
+    number = m.group(2).replace(".", "").replace(",", ".") if local else m.group(2)
+    value = float(number)
     if not math.isfinite(value):
         raise TargetError(text)
     return Target(m.group(1), value)
