@@ -9,7 +9,10 @@
    (``OUT/<period>/analysis.parquet``, what a ward report reads) and, per
    parent, its units' rows of every period (``OUT/<period>/analysis-parents/``,
    what the overview and trends pages read). When the data, wardlib and the
-   checks' options are those of the period's last run, these files are reused.
+   checks' options are those of the period's last run, these files are reused;
+   after a data change the table and the checks are made again, from the kept
+   checked rows of every observation file that did not change, and a parent's
+   cut is written again only when its rows changed (the manifest's ``recomputed``).
 2. **Pages** — every unit's ward report, the period's data-quality page and
    per parent its overview and trends, rendered by :mod:`wardlib.batch` in warm
    kernels (:mod:`wardlib.kernels`), here or on Dask workers. A page whose input
