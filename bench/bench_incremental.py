@@ -67,6 +67,9 @@ def main(argv=None) -> int:
     ap.add_argument("--period", default="2026-06")
     ap.add_argument("--unit", default="18001", help="the commune whose figure is corrected")
     ap.add_argument("--workers", default="2")
+    ap.add_argument("--only-unit", action="store_true",
+                    help="render only --unit's pages (its report, its province's two pages, data quality): the "
+                         "load and prepare stages are still the whole country's, the render stage is not")
     ap.add_argument("--scratch", type=Path, default=None, help="where the copy and the reports go (default: a temp folder)")
     args = ap.parse_args(argv)
 
@@ -81,7 +84,8 @@ def main(argv=None) -> int:
     shutil.rmtree(data, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(args.data, data)
-    run = ["run", "--data", str(data), "--period", args.period, "--workers", args.workers, "--out", str(out)]
+    run = ["run", "--data", str(data), "--period", args.period, "--workers", args.workers, "--out", str(out),
+           *(["--unit", args.unit] if args.only_unit else [])]
     folder = out / args.period
 
     load = os.getloadavg()
@@ -109,6 +113,13 @@ def main(argv=None) -> int:
     print(f"rendered again: {len(rendered)} pages — ward reports of "
           f"{sorted({parent_of[k] for k in rendered if k in parent_of})}, "
           f"other pages {[k for k in rendered if k not in parent_of]}")
+    before = full["stages"]["load"] + full["stages"]["prepare"]
+    after = rerun["stages"]["load"] + rerun["stages"]["prepare"]
+    print(f"load + prepare: full {before:.1f} s, rerun {after:.1f} s, ratio {after / before:.1%}")
+    if args.only_unit:
+        print(f"ratio rerun/full: {ratio:.1%} — of runs of one unit's pages, not the national run the goal "
+              f"({GOAL:.0%}) is about")
+        return 0
     print(f"ratio rerun/full: {ratio:.1%} (goal at most {GOAL:.0%}) — {'met' if ratio <= GOAL else 'NOT met'}")
     return 0 if ratio <= GOAL else 1
 

@@ -142,7 +142,13 @@ def _fill_rates(base: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
 
 def reported_provenance(obs: pd.DataFrame) -> np.ndarray:
     """0 real, 1 derived, 2 demo for each observation (see the module docstring)."""
-    derived = obs["note"].astype(str).str.lower().str.startswith(DERIVED_NOTE).to_numpy(dtype=bool)
+    note = obs["note"]
+    if isinstance(note.dtype, pd.CategoricalDtype):  # each distinct note once, not millions of strings
+        per = pd.Series(note.cat.categories.astype(str)).str.lower().str.startswith(DERIVED_NOTE).to_numpy(dtype=bool)
+        codes = note.cat.codes.to_numpy()
+        derived = (per[np.maximum(codes, 0)] & (codes >= 0)) if len(per) else np.zeros(len(note), dtype=bool)
+    else:
+        derived = note.astype(str).str.lower().str.startswith(DERIVED_NOTE).to_numpy(dtype=bool)
     return np.where(obs["synthetic"].to_numpy(dtype=bool), 2, np.where(derived, 1, 0)).astype(np.int8)
 
 

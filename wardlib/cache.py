@@ -54,11 +54,9 @@ def save(data, key: list, folder: Path) -> Path:
         frame.to_parquet(tmp)
         tmp.replace(path)
         names[name] = path.name
-        dtypes[name] = {"index": str(frame.index.dtype), "columns": {str(c): str(t) for c, t in frame.dtypes.items()},
-                        "categories": {str(c): str(t.categories.dtype) for c, t in frame.dtypes.items()
-                                       if isinstance(t, pd.CategoricalDtype)}}
+        dtypes[name] = _dtypes(frame)
     index = {"format": FORMAT, "key": key, "root": str(data.root), "version": data.version, "tables": names,
-             "dtypes": dtypes,             "findings": [asdict(f) for f in data.findings]}
+             "dtypes": dtypes, "findings": [asdict(f) for f in data.findings]}
     write_atomic(folder / INDEX, json.dumps(index, ensure_ascii=False, default=_plain))
     for old in folder.glob("dataset-*.parquet"):  # copies of earlier data
         if old.name not in names.values():
@@ -106,3 +104,72 @@ def _typed(frame: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
     if str(frame.index.dtype) != dtypes["index"]:
         frame.index = frame.index.astype(dtypes["index"])
     return frame
+
+
+PIECES_DIR = "files"  # under CACHE_DIR: one observation file's checked rows each
+
+
+def loader_key() -> str:
+    """What the checked rows of a file are made with: wardlib's modules and the packages' versions."""
+    from wardlib.fingerprint import file_digest, package_versions
+
+    return digest(file_digest(sorted(Path(__file__).parent.glob("*.py"))), package_versions())
+
+
+class FilePieces:
+    """Per observation file, its rows as the data contract checked them, kept between runs
+    (:func:`wardlib.loaders.load_dataset`'s ``pieces``): a Parquet file and a JSON index each, keyed by
+    the file's name and content (sha256), its reading options, the catalog and units files the rows were
+    checked against, and :func:`loader_key`. Only files without any finding are kept. ``parsed`` and
+    ``reused`` name the files of the last load that were read and checked, or taken from here."""
+
+    def __init__(self, folder: Path, root: Path):
+        from wardlib.fingerprint import file_digest
+
+        self.folder = Path(folder)
+        self.context = digest(loader_key(), file_digest([Path(root) / n for n in
+                                                         ("indicators.csv", "sections.csv", "units.csv")]))
+        self.parsed: list[str] = []
+        self.reused: list[str] = []
+
+    def key(self, name: str, path: Path, options) -> list:
+        import hashlib
+
+        return [self.context, name, hashlib.sha256(Path(path).read_bytes()).hexdigest(), asdict(options)]
+
+    def _paths(self, name: str) -> tuple[Path, Path, Path]:
+        token = digest(name)[:16]
+        return (self.folder / f"{token}.json", self.folder / f"{token}-rows.parquet",
+                self.folder / f"{token}-periods.parquet")
+
+    def get(self, name: str, key: list):
+        """``(rows, periods)`` kept for ``name`` under ``key``, or ``None`` (then nothing is read)."""
+        index, rows, periods = self._paths(name)
+        try:
+            meta = json.loads(index.read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT or meta.get("key") != json.loads(json.dumps(key)):
+                return None
+            return (_typed(pd.read_parquet(rows), meta["dtypes"]["rows"]),
+                    _typed(pd.read_parquet(periods), meta["dtypes"]["periods"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, name: str, key: list, rows: pd.DataFrame, periods: pd.DataFrame) -> None:
+        """Keep ``rows`` and ``periods`` for ``name`` under ``key``: the tables first, then the index."""
+        index, rows_path, periods_path = self._paths(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index.unlink(missing_ok=True)  # a reader never pairs the new tables with the old index
+        dtypes = {}
+        for frame, path, label in ((rows, rows_path, "rows"), (periods, periods_path, "periods")):
+            tmp = path.with_name(f".{path.name}.tmp")
+            frame.to_parquet(tmp)
+            tmp.replace(path)
+            dtypes[label] = _dtypes(frame)
+        write_atomic(index, json.dumps({"format": FORMAT, "key": key, "name": name, "dtypes": dtypes},
+                                       ensure_ascii=False))
+
+
+def _dtypes(frame: pd.DataFrame) -> dict:
+    return {"index": str(frame.index.dtype), "columns": {str(c): str(t) for c, t in frame.dtypes.items()},
+            "categories": {str(c): str(t.categories.dtype) for c, t in frame.dtypes.items()
+                           if isinstance(t, pd.CategoricalDtype)}}

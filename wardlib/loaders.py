@@ -66,6 +66,10 @@ OPTIONAL = ("target", "reported_pct", "status", "unit", "note", "source")
 KEY = ["unit_code", "period", "indicator"]
 SYNTHETIC_SOURCE = "synthetic"  # the `source` of generated demo data
 MAX_FINDINGS_PER_RULE = 50
+#: The columns of the observations, in order, and those kept as categories.
+COLUMNS = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
+           "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
+CATEGORIES = ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source")
 
 
 @dataclass
@@ -116,7 +120,7 @@ def dataset_version(root: Path) -> str:
 
 
 def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool = False,
-                 overlay: tuple[str, Path] | None = None) -> Dataset:
+                 overlay: tuple[str, Path] | None = None, pieces=None) -> Dataset:
     """Read and check a dataset folder; raise ContractError listing every problem found.
 
     Rows that break the contract are set aside (see the module docstring).
@@ -132,6 +136,9 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
     ``overlay=(name, folder)``: the dataset as it would be with ``folder / name`` at ``name``
     (in place of the file there, if any), for checking a file before it is written into the
     folder (``wardlib import``). The folder itself is only read.
+
+    ``pieces`` (a :class:`wardlib.cache.FilePieces`): each observation file's checked rows, kept between
+    runs; a file whose content, options and checking context are unchanged is not read again.
     """
     root = Path(path).expanduser().resolve()
     if not root.is_dir():
@@ -176,6 +183,10 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
         stopped = sorted({f.file for f in findings if f.severity == "error" and f.file})
         raise ContractError(findings + [_not_checked(stopped)])
 
+    if pieces is not None and overlay is None:
+        got = _by_file(root, obs_files, settings, locale, catalog, units, pieces)
+        if got is not None:
+            return Dataset(root, catalog, units, *got, dataset_version(root), findings, crosswalk, 0)
     tables = [read(p.relative_to(root).as_posix()) if p.is_relative_to(root) else
               read_table(p, Path(overlay[1]).resolve(), settings.options(overlay[0], locale)) for p in obs_files]
     frames, unusable = [], []
@@ -189,7 +200,8 @@ def load_dataset(path: str | Path, *, locale: str | None = None, set_aside: bool
             unusable.append(t.file)
         findings.extend(t.findings)
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REQUIRED, "_row", "_file"])
-    observations, periods, n_aside = _check_observations(raw, catalog, units, findings)
+    observations, pt, n_aside = _check_observations(raw, catalog, units, findings)
+    observations, periods = _finish(observations, pt)
     if unusable:  # the rows of the other files were checked above; the layers below need every file
         raise ContractError(findings + [_not_checked(unusable)])
     data = Dataset(root, catalog, units, observations, periods, dataset_version(root), findings, crosswalk, n_aside)
@@ -431,13 +443,56 @@ def _check_observations(raw: pd.DataFrame, catalog: Catalog, units: UnitTable,
     n_aside = int(aside.sum())
     obs = obs[~aside & ~replaced.to_numpy(dtype=bool)]
     obs["synthetic"] = _per_value(obs["source"], lambda u: u.str.lower().eq(SYNTHETIC_SOURCE).fillna(False).astype(bool))
+    return obs[COLUMNS], pt, n_aside
+
+
+def _finish(obs: pd.DataFrame, pt: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The checked rows (of one file or of all) as the dataset keeps them, and the periods they cover."""
     # Codes and repeated texts as categories: a national dataset has millions of rows.
-    for col in ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source"):
+    obs = obs.copy()
+    for col in CATEGORIES:
         obs[col] = obs[col].astype("category")
     periods = pt[pt.index.isin([str(x) for x in obs["period"].unique()])].drop(columns="text").sort_values(["end", "months"])
-    cols = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
-            "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
-    return obs[cols].reset_index(drop=True), periods, n_aside
+    return obs[COLUMNS].reset_index(drop=True), periods
+
+
+def _by_file(root: Path, obs_files: list[Path], settings, locale: str | None, catalog: Catalog, units: UnitTable,
+             pieces) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The observations checked file by file, a file whose content is unchanged taken from ``pieces``
+    (:class:`wardlib.cache.FilePieces`) instead of being read and checked again; ``None`` when any file
+    has a finding, or two files give the same (unit, period, indicator): then every file is checked
+    together (:func:`load_dataset`'s own way), so the findings and their order are those of one pass."""
+    frames, pts = [], []
+    for path in obs_files:
+        name = path.relative_to(root).as_posix()
+        options = settings.options(name, locale)
+        key = pieces.key(name, path, options)
+        piece = pieces.get(name, key)
+        if piece is None:
+            t = read_table(path, root, options)
+            if not t.ok or not check_columns(t, REQUIRED, OPTIONAL) or t.findings:
+                return None
+            raw = t.frame
+            raw["_file"], raw["_vi"] = t.file, t.options.locale == "vi"
+            found: list[Finding] = []
+            obs, pt, n_aside = _check_observations(raw.reset_index(drop=True), catalog, units, found)
+            if found or n_aside:
+                return None
+            piece = obs.reset_index(drop=True), pt
+            pieces.put(name, key, *piece)
+            pieces.parsed.append(name)
+        else:
+            pieces.reused.append(name)
+        frames.append(piece[0])
+        pts.append(piece[1])
+    obs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    periods_of = [set(f["period"].unique()) for f in frames]
+    if sum(len(x) for x in periods_of) != len(set().union(*periods_of)):  # files share a period: duplicates?
+        key_codes = pd.DataFrame({k: pd.factorize(obs[k])[0] for k in KEY})
+        if key_codes.duplicated().any():
+            return None
+    pt = pd.concat(pts) if len(pts) > 1 else pts[0]
+    return _finish(obs, pt[~pt.index.duplicated()])
 
 
 def _demo_replaced(obs: pd.DataFrame, key_codes: pd.DataFrame, aside: np.ndarray, findings: list[Finding]) -> pd.Series:

@@ -9,7 +9,10 @@
    (``OUT/<period>/analysis.parquet``, what a ward report reads) and, per
    parent, its units' rows of every period (``OUT/<period>/analysis-parents/``,
    what the overview and trends pages read). When the data, wardlib and the
-   checks' options are those of the period's last run, these files are reused.
+   checks' options are those of the period's last run, these files are reused;
+   after a data change the table and the checks are made again, from the kept
+   checked rows of every observation file that did not change, and a parent's
+   cut is written again only when its rows changed (the manifest's ``recomputed``).
 2. **Pages** — every unit's ward report, the period's data-quality page and
    per parent its overview and trends, rendered by :mod:`wardlib.batch` in warm
    kernels (:mod:`wardlib.kernels`), here or on Dask workers. A page whose input
@@ -33,7 +36,7 @@ import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -149,6 +152,7 @@ class _Prepared:
     parents: dict[str, str]  # parent → digest of its cut's rows
     period_path: Path
     findings_path: Path
+    recomputed: dict = field(default_factory=dict)  # what this run made again (the manifest's "recomputed")
 
 
 def _run(o: _Options, settings: Settings, progress) -> RunSummary:
@@ -164,7 +168,7 @@ def _run(o: _Options, settings: Settings, progress) -> RunSummary:
             unchanged.seconds = round(time.perf_counter() - started, 2)
             return unchanged
 
-    data = _load(o, settings)
+    data, loaded_parts = _load(o, settings)
     loaded = time.perf_counter()
     p, codes = _period_and_units(data, o)
     # Dask workers and their kernels start while the data is prepared: they are ready when the pages are.
@@ -194,7 +198,7 @@ def _run(o: _Options, settings: Settings, progress) -> RunSummary:
         header = {"requested_period": o.period, "requested_units": o.units or None,
                   "data_dir": str(o.data_dir.resolve()), "lang": o.lang, "gx": o.gx, "run_key": run_key,
                   "stage": stage, "workers": o.workers, "scheduler": o.scheduler, "isolated": settings.isolated,
-                  "recycle": settings.recycle}
+                  "recycle": settings.recycle, "recomputed": {**loaded_parts, **prepared.recomputed}}
         planned = time.perf_counter()
         summary.stages["prepare"] = round(planned - loaded, 2)
 
@@ -243,27 +247,41 @@ def _prepare(data: Dataset, p: Period, where: Units, parents: list[str], folder:
             prints = json.loads(prints_path.read_text(encoding="utf-8"))
             if set(parents) <= set(prints["parents"]):
                 return _Prepared(quality.read_findings(findings_path), prints["rows"], prints["parents"],
-                                 period_path, findings_path)
+                                 period_path, findings_path, {"prepare": "reused"})
         except (OSError, ValueError, KeyError):
             pass  # made again below
     table = build_table(data)
     period_rows = by_unit(table[(table["period"] == str(p)).to_numpy(dtype=bool)])
     members = parent_members(table, parents, where)
+    kept = _kept_cuts(prints_path, stage["code"])
     # Writing Parquet happens mostly outside the GIL: the tables are written by a second thread
-    # while this one runs the checks (prepare stage of a one-unit national run: 63 s -> 50 s).
+    # while this one hashes them and runs the checks (prepare stage of a one-unit national run: 63 s -> 50 s).
     with ThreadPoolExecutor(1, thread_name_prefix="wardlib-write") as pool:
-        writes = [pool.submit(write_table, table, table_path), pool.submit(write_table, period_rows, period_path),
-                  pool.submit(write_parent_cuts, table, members, folder)]
+        writes = [pool.submit(write_table, table, table_path), pool.submit(write_table, period_rows, period_path)]
+        every = row_digests(table)
+        cuts = {parent: digest([(u, every.get(u, "")) for u in mine]) for parent, mine in members.items()}
+        # A parent's cut is written again only when its rows changed (same code, same rows: the same file).
+        changed = {x: m for x, m in members.items() if kept.get(x) != cuts[x] or not parent_path(folder, x).is_file()}
+        writes.append(pool.submit(write_parent_cuts, table, changed, folder))
         docs = folder / DOCS_DIR if o.gx else None
         found = quality.collect(data, table, period=str(p), gx=o.gx, docs_dir=docs)
         quality.write_findings(found, findings_path)
         rows = row_digests(period_rows)
-        every = row_digests(table)
         for w in writes:
             w.result()  # a failed write fails the run here, as it would have without the thread
-    cuts = {parent: digest([(u, every.get(u, "")) for u in mine]) for parent, mine in members.items()}
-    write_atomic(prints_path, json.dumps({"rows": rows, "parents": cuts}, indent=0))
-    return _Prepared(found, rows, cuts, period_path, findings_path)
+    write_atomic(prints_path, json.dumps({"code": stage["code"], "rows": rows,
+                                          "parents": {**kept, **cuts}}, indent=0))
+    recomputed = {"prepare": "made", "parent_cuts": sorted(changed)}
+    return _Prepared(found, rows, cuts, period_path, findings_path, recomputed)
+
+
+def _kept_cuts(prints_path: Path, code: str) -> dict[str, str]:
+    """parent → digest of the cut the last run wrote, when it was written by the same code (else none)."""
+    try:
+        prints = json.loads(prints_path.read_text(encoding="utf-8"))
+        return dict(prints["parents"]) if prints.get("code") == code else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parents: list[str], prep: _Prepared,
@@ -325,18 +343,24 @@ def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parent
     return jobs, page_jobs
 
 
-def _load(o: _Options, settings: Settings) -> Dataset:
+def _load(o: _Options, settings: Settings) -> tuple[Dataset, dict]:
     """The dataset: from the copy the last run kept while its files are unchanged, else loaded and kept
-    (:mod:`wardlib.cache`, ``OUT/.wardlib-cache/``) for the next run and for this run's kernels."""
+    (:mod:`wardlib.cache`, ``OUT/.wardlib-cache/``) for the next run and for this run's kernels; a changed
+    dataset's unchanged observation files are taken from their kept checked rows (``files/``). Also what
+    was made again, for the manifest's ``recomputed``."""
     root = o.data_dir.expanduser().resolve()
     index = o.out / cache.CACHE_DIR / cache.INDEX
     key = [*dataset_key(root, input_files(root)), {"locale": o.locale}] if root.is_dir() else None
     data = cache.read(index, key) if key is not None and not o.force else None
+    loaded = {"load": "reused"}
     if data is None:
-        data = load_dataset(o.data_dir, locale=o.locale)
+        pieces = cache.FilePieces(index.parent / cache.PIECES_DIR, root) if root.is_dir() and not o.force else None
+        data = load_dataset(o.data_dir, locale=o.locale, pieces=pieces)
         cache.save(data, key, index.parent)
+        loaded = {"load": "made", "files_checked": pieces.parsed, "files_reused": pieces.reused} if pieces else \
+            {"load": "made"}
     settings.prepare = {"datasets": {key[0]: [key, str(index.resolve())]}}
-    return data
+    return data, loaded
 
 
 def _read(name: str):
