@@ -25,6 +25,7 @@ from typing import Iterable, Literal
 import pandas as pd
 
 from wardlib.findings import WardlibError
+from wardlib.texts import t
 
 Kind = Literal["year", "half", "quarter", "month"]
 MONTHS: dict[str, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -38,12 +39,7 @@ class PeriodError(WardlibError, ValueError):
 
     def __init__(self, text: object):
         self.text = text
-        super().__init__(
-            f"'{text}' is not a period: write YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 or YYYY-MM "
-            "(e.g. 2024-H1 for the first six months of 2024, 2024-06 for June 2024)",
-            f"'{text}' không phải kỳ báo cáo: hãy viết YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 hoặc YYYY-MM "
-            "(ví dụ 2024-H1 cho 6 tháng đầu năm 2024, 2024-06 cho tháng 6/2024)",
-        )
+        super().__init__(t("error.period", "en", text=text), t("error.period", "vi", text=text))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable
 
 
-from wardlib import cache, inputs, quality
+from wardlib import cache, inputs, quality, texts
 from wardlib.analysis import build_table, write_table
 from wardlib.batch import Settings, Task, make_executor
 from wardlib.fingerprint import code_key, dataset_key, digest, file_digest, findings_digest, row_digests
@@ -64,9 +64,6 @@ ASSETS_DIR = "assets"  # site mode: plotly.js and the stylesheet, shared by ever
 QUALITY_PAGE = "data_quality.html"
 PAGE_NOTEBOOKS = (inputs.QUALITY, inputs.OVERVIEW, inputs.TRENDS)
 CHECKPOINT_SECONDS = 5.0  # the manifest is rewritten at most this often while pages come in (see _render_all)
-PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
-               "overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
-               "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
 _SAFE_CODE = re.compile(f"^{SAFE_CODE}$")  # unit codes become file names
 
 
@@ -319,17 +316,17 @@ def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parent
     in_period = [f for f in prep.found if f.period in (None, str(p))]
     page_jobs = [period_page(inputs.QUALITY, {"period": str(p), "data_dir": data_dir, "lang": lang,
                                               "findings": findings, "docs_href": docs_href or ""},
-                             findings_digest(in_period), PAGE_TITLES["data_quality"][lang], QUALITY_PAGE,
+                             findings_digest(in_period), texts.t("quality.title", lang), QUALITY_PAGE,
                              "data_quality")]
     for parent in parents:
         pname = where.name(parent)
         common = {"parent": parent, "period": str(p), "data_dir": data_dir, "lang": lang,
                   "analysis": str(parent_path(folder, parent).resolve())}
         reads = prep.parents.get(parent, "")
-        page_jobs.append(period_page(inputs.OVERVIEW, common, reads, f"{PAGE_TITLES['overview'][lang]} — {pname}",
+        page_jobs.append(period_page(inputs.OVERVIEW, common, reads, f"{texts.t('overview.overview', lang)} — {pname}",
                                      f"overview-{parent}.html", f"overview-{parent}"))
         trends = {k: v for k, v in common.items() if k != "period"} | {"until": str(p)}
-        page_jobs.append(period_page(inputs.TRENDS, trends, reads, f"{PAGE_TITLES['trends'][lang]} — {pname}",
+        page_jobs.append(period_page(inputs.TRENDS, trends, reads, f"{texts.t('overview.trends', lang)} — {pname}",
                                      f"trends-{parent}.html", f"trends-{parent}"))
     return jobs, page_jobs
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from wardlib.findings import WardlibError
+from wardlib.texts import t
 
 OPERATORS = (">=", "<=", ">", "<", "=")
 _PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
@@ -31,12 +32,7 @@ class TargetError(WardlibError, ValueError):
 
     def __init__(self, text: object):
         self.text = text
-        super().__init__(
-            f"'{text}' is not a target: write a plain number with a dot for decimals and no "
-            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)",
-            f"'{text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu phân cách nghìn), "
-            "có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)",
-        )
+        super().__init__(t("error.target", "en", text=text), t("error.target", "vi", text=text))
 
 
 @dataclass(frozen=True)
