@@ -90,6 +90,19 @@ class WardlibError(Exception):
         self.message_vi = message_vi or message
 
 
+class TextError(WardlibError, ValueError):
+    """A cell's text that is not what its column holds; ``key`` names the message in ``wardlib.texts``
+    (its ``{text}`` is the text as given)."""
+
+    key = ""
+
+    def __init__(self, text: object):
+        from wardlib.texts import t
+
+        self.text = text
+        super().__init__(t(self.key, "en", text=text), t(self.key, "vi", text=text))
+
+
 class ContractError(WardlibError):
     """A dataset breaks the data contract; ``findings`` lists every problem found.
 

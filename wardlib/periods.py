@@ -24,8 +24,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 
-from wardlib.findings import WardlibError
-from wardlib.texts import t
+from wardlib.findings import TextError
 
 Kind = Literal["year", "half", "quarter", "month"]
 MONTHS: dict[str, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -34,12 +33,10 @@ _COUNT: dict[str, int] = {"year": 1, "half": 2, "quarter": 4, "month": 12}
 _PATTERN = re.compile(r"^(\d{4})(?:-(?:([HhQq])(\d)|(\d{2})))?$")
 
 
-class PeriodError(WardlibError, ValueError):
+class PeriodError(TextError):
     """Text that is not a period in one of the accepted forms."""
 
-    def __init__(self, text: object):
-        self.text = text
-        super().__init__(t("error.period", "en", text=text), t("error.period", "vi", text=text))
+    key = "error.period"
 
 
 @dataclass(frozen=True)

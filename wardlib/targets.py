@@ -20,19 +20,16 @@ import math
 import re
 from dataclasses import dataclass
 
-from wardlib.findings import WardlibError
-from wardlib.texts import t
+from wardlib.findings import TextError
 
 OPERATORS = (">=", "<=", ">", "<", "=")
 _PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
 
 
-class TargetError(WardlibError, ValueError):
+class TargetError(TextError):
     """Text that is not a target."""
 
-    def __init__(self, text: object):
-        self.text = text
-        super().__init__(t("error.target", "en", text=text), t("error.target", "vi", text=text))
+    key = "error.target"
 
 
 @dataclass(frozen=True)
