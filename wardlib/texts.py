@@ -327,6 +327,7 @@ def _plural(lang: str):
     return Locale.parse(LOCALES[lang]).plural_form
 
 
+@cache  # Babel evaluates the CLDR rule in ~10 µs; pages ask for the same few counts again and again
 def plural_form(lang: str, n: float) -> str:
     """The CLDR plural category of ``n`` in ``lang``: English ``one`` for 1, else ``other``; Vietnamese always ``other``."""
     return _plural(_lang(lang))(abs(n))
