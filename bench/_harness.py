@@ -72,7 +72,6 @@ class Benchmark:
     """
 
     script: str  # the benchmark file: children run it again with --child
-    description: str
     baseline: tuple[str, str]
     operation: tuple[str, str]
     goal_seconds: float
@@ -83,6 +82,14 @@ class Benchmark:
     default_timeout: float = 600
     out_label: str = "rows out"
     phase_note: str = ""  # printed under the split, if the operation records phases
+
+    @property
+    def description(self) -> str:
+        """The first paragraph of the benchmark file's docstring (its ``--help``)."""
+        import ast
+
+        doc = ast.get_docstring(ast.parse(Path(self.script).read_text(encoding="utf-8"))) or ""
+        return doc.split("\n\n")[0]
 
     @property
     def labels(self) -> tuple[str, str]:

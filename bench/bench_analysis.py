@@ -36,7 +36,6 @@ def baseline(data):
 
 BENCHMARK = _harness.Benchmark(
     script=__file__,
-    description=__doc__.split("\n\n")[0],
     baseline=("baseline", "bench_analysis:baseline"),
     operation=("build_table", "wardlib.analysis:build_table"),
     goal_seconds=30.0,

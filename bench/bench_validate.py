@@ -97,7 +97,6 @@ def full_validation(data):
 
 BENCHMARK = _harness.Benchmark(
     script=__file__,
-    description=__doc__.split("\n\n")[0],
     baseline=("baseline", "bench_validate:plain_checks"),
     operation=("validate", "bench_validate:full_validation"),
     goal_seconds=60.0,

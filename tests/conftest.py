@@ -15,13 +15,17 @@ from wardlib.paths import default_data_dir
 REPO = Path(__file__).resolve().parent.parent
 
 CATALOG = [
-    {"code": "budget_revenue", "name_vi": "Tổng thu ngân sách", "unit": "đ", "section": "1.2", "kind": "amount"},
-    {"code": "rev_fees", "name_vi": "Thu phí, lệ phí", "unit": "đ", "section": "1.2", "kind": "amount",
-     "parent": "budget_revenue"},
-    {"code": "dengue_cases", "name_vi": "Số ca sốt xuất huyết", "unit": "ca", "section": "2.2", "direction": "down"},
-    {"code": "population", "name_vi": "Dân số", "unit": "người", "section": "2.2", "aggregation": "last"},
-    {"code": "app_installs", "name_vi": "Số người cài app", "unit": "người", "section": "2.2"},
-    {"code": "app_rate", "name_vi": "Tỷ lệ cài app", "unit": "%", "section": "2.2", "kind": "percent",
+    {"code": "budget_revenue", "name_vi": "Tổng thu ngân sách", "unit": "đ", "unit_en": "VND", "section": "1.2",
+     "kind": "amount"},
+    {"code": "rev_fees", "name_vi": "Thu phí, lệ phí", "unit": "đ", "unit_en": "VND", "section": "1.2",
+     "kind": "amount", "parent": "budget_revenue"},
+    {"code": "dengue_cases", "name_vi": "Số ca sốt xuất huyết", "unit": "ca", "unit_en": "case|cases",
+     "section": "2.2", "direction": "down"},
+    {"code": "population", "name_vi": "Dân số", "unit": "người", "unit_en": "person|people", "section": "2.2",
+     "aggregation": "last"},
+    {"code": "app_installs", "name_vi": "Số người cài app", "unit": "người", "unit_en": "person|people",
+     "section": "2.2"},
+    {"code": "app_rate", "name_vi": "Tỷ lệ cài app", "unit": "%", "unit_en": "%", "section": "2.2", "kind": "percent",
      "numerator": "app_installs", "denominator": "population", "factor": "100"},
 ]
 UNITS = [
@@ -70,7 +74,7 @@ def make_dataset(tmp_path):
     def make(catalog=None, units=None, observations=None, obs_columns=None, name="ds") -> Path:
         root = tmp_path / name
         write_csv(root / "indicators.csv", CATALOG if catalog is None else catalog,
-                  ["code", "name_vi", "unit", "section", "kind", "direction", "aggregation", "parent",
+                  ["code", "name_vi", "unit", "unit_en", "section", "kind", "direction", "aggregation", "parent",
                    "numerator", "denominator", "factor"] if catalog is None else None)
         write_csv(root / "units.csv", UNITS if units is None else units,
                   ["code", "name", "level", "parent_code", "valid_from", "valid_to", "successor_code"]
@@ -122,6 +126,16 @@ def rendered(tmp_path_factory):
     before = tree_hash(default_data_dir())
     code = main(["run", "--period", "2024-H1", "--unit", "29872", "--unit", "29875", "--out", str(out)])
     return {"exit": code, "dir": out / "2024-H1", "data_hash_before": before}
+
+
+@pytest.fixture(scope="session")
+def rendered_en(tmp_path_factory):
+    """The same batch as ``rendered``, in English (the language checks read both)."""
+    from wardlib.cli import main
+
+    out = tmp_path_factory.mktemp("reports-en")
+    code = main(["run", "--period", "2024-H1", "--unit", "29872", "--unit", "29875", "--lang", "en", "--out", str(out)])
+    return {"exit": code, "dir": out / "2024-H1"}
 
 
 @pytest.fixture

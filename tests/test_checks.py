@@ -38,8 +38,10 @@ GOOD = [
 
 def findings(tmp_path, rows, name="ds"):
     root = tmp_path / name
-    write_csv(root / "indicators.csv", [dict(name_vi=r["code"], name_en=r["code"], section="1", **r) for r in CATALOG],
-              ["code", "name_vi", "name_en", "unit", "section", "kind", "aggregation", "parent", "breakdown", "expect"])
+    write_csv(root / "indicators.csv",
+              [dict(name_vi=r["code"], name_en=r["code"], unit_en=r["unit"], section="1", **r) for r in CATALOG],
+              ["code", "name_vi", "name_en", "unit", "unit_en", "section", "kind", "aggregation", "parent", "breakdown",
+               "expect"])
     write_csv(root / "units.csv", UNITS, ["code", "name", "level", "parent_code"])
     write_csv(root / "observations" / "obs.csv", rows,
               ["unit_code", "period", "indicator", "value", "target", "reported_pct", "status", "unit"])

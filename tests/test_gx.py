@@ -110,7 +110,7 @@ def test_bad_observations_are_caught_row_by_row(embedded, tmp_path):
     dup = _rules(findings, "gx.observations.expect_compound_columns_to_be_unique")
     assert {f.row for f in dup} == {obs.at[third, "row"]} and len(dup) == 2
     assert all(f.severity == "error" and f.indicator == obs.at[third, "indicator"] for f in dup)
-    assert "2 unexpected row(s)" in dup[0].message_en
+    assert "2 unexpected rows" in dup[0].message_en
 
 
 def test_bad_analysis_rows_are_errors_or_warnings(embedded):

@@ -111,12 +111,17 @@ def pages(executed, tmp_path_factory):
     return paths
 
 
+def _page_within(path, limit: int):
+    """A page's text and tags, after checking its size in bytes against ``limit``."""
+    raw = path.read_bytes()
+    assert len(raw) <= limit, f"{path.name} ({path.parent.name}) is {len(raw):,} bytes, over {limit:,}"
+    html = raw.decode("utf-8")
+    return html, Tags(html)
+
+
 @pytest.mark.e2e
 def test_single_file_is_self_contained_and_under_2_5_mb(pages):
-    raw = pages["single"].read_bytes()
-    html = raw.decode("utf-8")
-    assert len(raw) <= SINGLE_MAX, f"single-file report is {len(raw):,} bytes"
-    tags = Tags(html)
+    html, tags = _page_within(pages["single"], SINGLE_MAX)
     assert not [a for t, a in tags.tags if t == "script" and "src" in a], "a single file loads no script"
     assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.I)
     assert not [a for t, a in tags.tags if t == "link" and a.get("href")], "a single file links no stylesheet"
@@ -137,10 +142,7 @@ def test_single_file_is_self_contained_and_under_2_5_mb(pages):
 
 @pytest.mark.e2e
 def test_site_page_links_the_shared_assets_and_is_under_150_kb(pages):
-    raw = pages["site"].read_bytes()
-    html = raw.decode("utf-8")
-    assert len(raw) <= SITE_MAX, f"site report page is {len(raw):,} bytes"
-    tags = Tags(html)
+    html, tags = _page_within(pages["site"], SITE_MAX)
     scripts = [a["src"] for t, a in tags.tags if t == "script" and "src" in a]
     sheets = [a["href"] for t, a in tags.tags if t == "link" and "stylesheet" in a.get("rel", "")]
     assert scripts == ["../assets/plotly.min.js"] and sheets == ["../assets/report.css"]

@@ -16,6 +16,7 @@ The modules, each owning one concern:
 - ``explore``    the interactive API for JupyterLab: league tables, who is behind, trends, charts
 - ``params``     a notebook's parameters checked against the types its parameters cell declares
 - ``fmt``        Vietnamese/English number and label formatting (Babel)
+- ``texts``      every text pages and summary lines show, in Vietnamese and English, with one plural rule each
 - ``numbers``    reading numbers as people write them (``5.137.820.843``, ``55,4%``, ``N/A``)
 - ``tables``     reading one input file (CSV in any of its encodings and separators, Excel, Parquet)
 - ``checks``     the consistency rules: stated % against computed, breakdowns, outliers, scale slips

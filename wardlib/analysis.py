@@ -158,7 +158,7 @@ def _labelled_provenance(codes: np.ndarray) -> pd.Categorical:
 
 def _categorise(rows: pd.DataFrame) -> pd.DataFrame:
     """Blanks for what derived rows lack; texts and codes as categories."""
-    for col in ("target", "status", "unit", "note", "source"):
+    for col in ("target", "status", "unit", "note", "note_en", "source"):
         if col not in rows:
             rows[col] = ""
         s = rows[col].astype("category")
@@ -215,6 +215,7 @@ def _labels(rows: pd.DataFrame, cat: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     for col in CATALOG_COLUMNS:
         rows[col] = _take(per[col], codes)
     rows["catalog_unit"] = _take(per["unit"], codes)
+    rows["catalog_unit_en"] = _take(per["unit_en"], codes)  # "person|people": English pages' units
     rows["decimals"] = rows["decimals"].astype("int64")
     rows["order"] = rows["order"].astype("int64")
 

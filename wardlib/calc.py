@@ -33,13 +33,7 @@ STATUSES = ("achieved", "on_track", "needs_acceleration", "off_track", "deterior
 #: counts as not met, as the ward report's cards show it — and awaiting data; ``no_target`` stays plain.
 STATUS_CSS = {"achieved": "wl-met", "on_track": "wl-met", "needs_acceleration": "wl-notmet", "off_track": "wl-notmet",
               "deteriorating": "wl-notmet", "no_data": "wl-pending"}
-#: How pages name a status, in each language.
-STATUS_TEXT = {
-    "vi": {"achieved": "Đạt", "on_track": "Đúng tiến độ", "needs_acceleration": "Cần đẩy nhanh",
-           "off_track": "Chậm", "deteriorating": "Xấu đi", "no_target": "Không có kế hoạch", "no_data": "Chưa có số liệu"},
-    "en": {"achieved": "Achieved", "on_track": "On track", "needs_acceleration": "Needs acceleration",
-           "off_track": "Off track", "deteriorating": "Deteriorating", "no_target": "No target", "no_data": "No data"},
-}
+#: Their words, in each language, are ``status.<code>`` of ``wardlib.texts`` (``texts.status(code, lang)``).
 
 #: Progress (achievement ÷ expected pace) at or above ``on_track_at`` is on track;
 #: below ``off_track_below`` it is off track; in between it needs acceleration.

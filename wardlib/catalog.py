@@ -6,6 +6,9 @@ Indicators are data (``indicators.csv``), not code. One row per indicator:
 code           key used by observations (required)
 name_vi        Vietnamese name as reports show it (required)
 unit           unit of measure: ``đ`` (đồng), ``người``, ``hồ sơ``, ``%`` … (required)
+unit_en        the unit in English, singular and plural: ``person|people``,
+               ``dossier|dossiers``; one form (``VND``, ``%``) when it has no plural.
+               Empty: English pages show ``unit`` (a note says so)
 section        report section code, e.g. ``1.2`` (required; titles in ``sections.csv``)
 name_en        English name (defaults to ``name_vi``)
 kind           count | amount | percent | score | rank | ratio (default count)
@@ -45,9 +48,10 @@ from wardlib.calc import THRESHOLDS
 from wardlib.findings import Finding
 from wardlib.numbers import parse_numbers
 from wardlib.tables import RawTable, check_allowed, check_columns, text_column
+from wardlib.texts import plural_form
 
 REQUIRED = ("code", "name_vi", "unit", "section")
-OPTIONAL = ("name_en", "kind", "direction", "aggregation", "decimals", "parent", "breakdown",
+OPTIONAL = ("name_en", "unit_en", "kind", "direction", "aggregation", "decimals", "parent", "breakdown",
             "numerator", "denominator", "factor", "commitment", "pace", "on_track_at", "off_track_below", "expect",
             "aliases")
 KINDS = ("count", "amount", "percent", "score", "rank", "ratio")
@@ -82,6 +86,12 @@ class Catalog:
     def name(self, code: str, lang: str = "vi") -> str:
         vi, en = self._names[code]  # KeyError for an unknown code, as .loc gave
         return en if lang == "en" and en else vi
+
+    def unit(self, code: str, lang: str = "vi", n: float | None = None) -> str:
+        """The indicator's unit in ``lang``; in English the singular or plural of ``unit_en`` for ``n``
+        (``None``: the plural, as a column of units shows it)."""
+        r = self.table.loc[code]
+        return unit_text(r["unit"], r["unit_en"], lang, n)
 
     def section_title(self, section: str, lang: str = "vi") -> str:
         if section in self.sections.index:
@@ -180,7 +190,45 @@ def build_catalog(raw: RawTable, sections: RawTable | None) -> Catalog | None:
     out["order"] = range(len(out))
     out = out[out["code"].ne("") & ~dup].set_index("code")
     out.loc[out["name_en"].eq(""), "name_en"] = out["name_vi"]
+    _english_units(raw, out)
     return Catalog(out.drop(columns="_row"), _build_sections(sections, out))
+
+
+def unit_text(unit: str, unit_en: str, lang: str, n: float | None = None) -> str:
+    """``unit`` in Vietnamese; in English ``unit_en``'s singular (``n`` is 1) or plural, ``unit`` if none.
+
+    >>> unit_text("người", "person|people", "en", 1), unit_text("người", "person|people", "en", 24)
+    ('person', 'people')
+    >>> unit_text("người", "person|people", "vi", 24), unit_text("hộ", "", "en", 2)
+    ('người', 'hộ')
+    """
+    if lang != "en" or not unit_en:
+        return unit
+    one, _, other = unit_en.partition("|")
+    if not other:
+        return one
+    return one if n is not None and plural_form("en", n) == "one" else other
+
+
+def _english_units(raw: RawTable, out: pd.DataFrame) -> None:
+    """A note when English pages would show Vietnamese units: a catalog without ``unit_en`` (an older
+    dataset: it still loads), or lines whose ``unit_en`` is empty."""
+    missing = out["unit_en"].eq("") & out["unit"].ne("")
+    if not missing.any():
+        return
+    if "unit_en" not in raw.frame.columns:
+        vi = ("danh mục chưa có cột 'unit_en' (đơn vị tính tiếng Anh): báo cáo tiếng Anh ghi đơn vị tiếng Việt; "
+              "hãy thêm cột, ví dụ 'person|people' cho 'người'.")
+        en = ("the catalog has no 'unit_en' column (the unit in English): English pages show the Vietnamese "
+              "units; add the column, e.g. 'person|people' for 'người'.")
+        raw.findings.append(Finding("info", "contract.catalog", vi, en, file=raw.file, column="unit_en"))
+        return
+    codes = ", ".join(out.loc[missing, "code"].head(8)) + (" …" if missing.sum() > 8 else "")
+    raw.findings.append(Finding(
+        "info", "contract.catalog",
+        f"{missing.sum()} chỉ tiêu chưa có 'unit_en' ({codes}): báo cáo tiếng Anh ghi đơn vị tiếng Việt của chúng.",
+        f"{missing.sum()} indicators have no 'unit_en' ({codes}): English pages show their Vietnamese units.",
+        file=raw.file, column="unit_en"))
 
 
 def _in_cycle(out: pd.DataFrame) -> pd.Series:

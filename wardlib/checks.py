@@ -64,6 +64,7 @@ import pandas as pd
 
 from wardlib import fmt
 from wardlib.analysis import breakdown_table
+from wardlib.catalog import unit_text
 from wardlib.findings import Finding
 from wardlib.loaders import Dataset
 
@@ -93,7 +94,7 @@ RULES: dict[str, tuple[str, str, str]] = {
 # Analysis-table columns no rule's message reads: left out of the records findings are built from.
 _MESSAGE_COLUMNS = {"file", "row", "unit_code", "period", "indicator", "name_vi", "name_en", "value", "ytd_value",
                     "target", "target_value", "reported_pct", "reported_decimals", "computed_pct", "pct_check",
-                    "pct_diff", "unit", "catalog_unit", "same_period", "same_period_value", "change_pct",
+                    "pct_diff", "unit", "catalog_unit", "catalog_unit_en", "same_period", "same_period_value", "change_pct",
                     "parent", "breakdown", "total", "parts_sum", "diff", "whole", "whole_vi", "whole_en", "z",
                     "median", "n", "reference", "ratio", "kind"}
 _TABLE_ONLY = {"uid", "unit_version", "unit_valid_to", "origin", "computed", "coverage", "target_op", "status",
@@ -280,7 +281,8 @@ def _unit_mismatch(rep: pd.DataFrame, t: pd.DataFrame, data: Dataset) -> list[Fi
         bad, "check.unit_mismatch",
         lambda r: (f"{_name(r, 'vi')}: nguồn ghi đơn vị tính '{r['unit']}', danh mục là '{r['catalog_unit']}'; "
                    "kiểm tra số liệu và sửa đơn vị tính."),
-        lambda r: (f"{_name(r, 'en')}: the source gives the unit '{r['unit']}', the catalog '{r['catalog_unit']}'; "
+        lambda r: (f"{_name(r, 'en')}: the source gives the unit '{r['unit']}', the catalog "
+                   f"'{unit_text(r['catalog_unit'], r.get('catalog_unit_en') or '', 'en')}'; "
                    "check the figures and correct the unit."),
         lambda r: {"source_unit": r["unit"], "catalog_unit": r["catalog_unit"], "value": r["value"],
                    "target": r["target_value"]}, column="unit")

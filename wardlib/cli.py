@@ -38,6 +38,7 @@ from wardlib import __version__
 from wardlib.findings import ContractError, Finding, WardlibError
 from wardlib.kernels import DEFAULT_RECYCLE
 from wardlib.render import MODES
+from wardlib.texts import t
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 # Commands that live in a module of their own, with its add_parser(subparsers) and main(args).
@@ -163,7 +164,7 @@ def _validate(args) -> int:
         print(json.dumps([f.as_dict(args.lang) for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(findings, args.lang)
-        print(f"{data_dir}: {errors} error(s), {len(findings) - errors} warning(s)/note(s)", file=sys.stderr)
+        print(t("cli.validate_summary", args.lang, path=data_dir, e=errors, w=len(findings) - errors), file=sys.stderr)
     if unreadable:
         return EXIT_INPUT
     return EXIT_FINDINGS if errors else EXIT_OK
@@ -185,6 +186,7 @@ def _refusal(exc: ContractError, args) -> list[Finding]:
 
 
 def _run(args) -> int:
+    from wardlib import fmt
     from wardlib.batch import Progress
     from wardlib.lock import LockedError
     from wardlib.paths import PACKAGE_DIR, default_data_dir
@@ -216,12 +218,7 @@ def _run(args) -> int:
         _print_findings(findings, args.lang)
         errors = sum(f.severity == "error" for f in findings)
         contract = sum(f.severity == "error" and f.rule.startswith("contract.") for f in findings)
-        print(f"wardlib: dữ liệu vi phạm hợp đồng dữ liệu ({contract} lỗi); chưa tạo báo cáo nào. Tất cả "
-              f"{len(findings)} phát hiện ({errors} lỗi) được liệt kê ở trên, như `wardlib validate` cho."
-              if args.lang == "vi" else
-              f"wardlib: the data breaks the contract ({contract} error(s)); nothing was rendered. All "
-              f"{len(findings)} findings ({errors} error(s)) are listed above, as `wardlib validate` gives them.",
-              file=sys.stderr)
+        print(t("cli.contract_refused", args.lang, contract=contract, n=len(findings), e=errors), file=sys.stderr)
         return EXIT_INPUT
     except WardlibError as exc:
         _close(bar)
@@ -236,23 +233,23 @@ def _run(args) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         _close(bar)
-        print(f"wardlib: interrupted; what was done is recorded in {out}/<period>/manifest.json — "
-              "run the same command again to resume", file=sys.stderr)
+        print(t("cli.interrupted", args.lang, out=out), file=sys.stderr)
         return 130
     _close(bar)
     rendered = sum(r.status == "ok" for r in summary.results)
     errors = summary.totals.get("error", 0)
     pages = summary.failed_pages
-    print(f"{summary.out_dir}: {rendered} report(s) written, {len(summary.skipped)} unchanged, "
-          f"{len(summary.failed)} failed"
-          + (f"; {len(pages)} period page(s) failed ({', '.join(r.unit_code for r in pages)})" if pages else "")
-          + f"; data checks: {errors} error(s) (see {summary.out_dir / 'data_quality.html'}); "
-          f"index: {summary.out_dir / 'index.html'}; {summary.seconds:.1f} s", file=sys.stderr)
+    lang = args.lang
+    failed_pages = t("cli.pages_failed", lang, n=len(pages), codes=", ".join(r.unit_code for r in pages)) if pages else ""
+    print(t("cli.run_summary", lang, out=summary.out_dir, rendered=rendered, skipped=len(summary.skipped),
+            failed=len(summary.failed), pages=failed_pages, e=errors, quality=summary.out_dir / "data_quality.html",
+            index=summary.out_dir / "index.html", seconds=fmt.number(summary.seconds, 1, lang)), file=sys.stderr)
     for r in summary.failed[:20]:
-        where = f" in cell {r.cell['index']} ({r.cell['source'].splitlines()[0]})" if r.cell else ""
-        print(f"  failed: {r.unit_code} {r.name}{where}: {r.error}", file=sys.stderr)
+        where = t("cli.in_cell", lang, i=r.cell["index"], source=r.cell["source"].splitlines()[0]) if r.cell else ""
+        print(t("cli.failed_unit", lang, code=r.unit_code, name=r.name, where=where, error=r.error), file=sys.stderr)
     if len(summary.failed) > 20:
-        print(f"  … {len(summary.failed) - 20} more in {summary.out_dir / 'manifest.json'}", file=sys.stderr)
+        print(t("cli.more_failed", lang, n=len(summary.failed) - 20, path=summary.out_dir / "manifest.json"),
+              file=sys.stderr)
     return EXIT_FINDINGS if summary.failed or pages else EXIT_OK
 
 

@@ -34,8 +34,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from wardlib import fmt, inputs
-from wardlib.calc import STATUS_TEXT
+from wardlib import fmt, inputs, texts
 from wardlib.analysis import unit_rows
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
@@ -48,30 +47,6 @@ TREND_COLUMNS = ["period", "value", "target_value", "achievement_pct", "status",
                  "change_note", "origin", "synthetic"]
 BEHIND = ("needs_acceleration", "off_track", "deteriorating")
 
-#: Column headers as a planner reads them; ``{unit}`` is the indicator's unit of measure.
-HEADERS = {
-    "vi": {"unit_code": "Mã", "unit_name": "Đơn vị", "value": "Kết quả ({unit})", "target": "Kế hoạch ({unit})",
-           "target_value": "Kế hoạch ({unit})", "achievement_pct": "Đạt (% kế hoạch)",
-           "expected_pct": "Tiến độ cần đạt (%)", "status": "Đánh giá", "rank": "Hạng", "rank_of": "Số đơn vị",
-           "change_abs": "Tăng/giảm so với cùng kỳ", "change_pct": "So với cùng kỳ", "change_note": "Ghi chú so sánh",
-           "period": "Kỳ", "origin": "Nguồn số liệu", "synthetic": "Minh họa"},
-    "en": {"unit_code": "Code", "unit_name": "Unit", "value": "Result ({unit})", "target": "Target ({unit})",
-           "target_value": "Target ({unit})", "achievement_pct": "Achieved (% of target)",
-           "expected_pct": "Expected by now (%)", "status": "Status", "rank": "Rank", "rank_of": "Of",
-           "change_abs": "Change on same period", "change_pct": "vs same period", "change_note": "Comparison note",
-           "period": "Period", "origin": "Where the figure comes from", "synthetic": "Demo"},
-}
-#: ``origin`` and ``change_note`` values in words (analysis.py documents the codes).
-WORDS = {
-    "vi": {"reported": "báo cáo", "rate": "tính từ tử số, mẫu số", "period_total": "cộng các kỳ",
-           "rollup": "cộng các đơn vị trực thuộc", "rebuilt": "cộng các đơn vị sáp nhập ngày 1/7/2025",
-           "no_baseline": "chưa có số cùng kỳ", "zero_baseline": "cùng kỳ bằng 0",
-           "not_comparable": "không so sánh được (đơn vị chia tách)", True: "‡ số liệu minh họa", False: ""},
-    "en": {"reported": "reported", "rate": "computed from numerator and denominator", "period_total": "sum of periods",
-           "rollup": "sum of the units below", "rebuilt": "sum of the units merged on 1 July 2025",
-           "no_baseline": "no same-period figure", "zero_baseline": "same period was 0",
-           "not_comparable": "not comparable (the unit was split)", True: "‡ demo data", False: ""},
-}
 
 
 def _fold(text: str) -> str:
@@ -106,8 +81,7 @@ class Analysis:
         ``Styler``'s ``.data`` is ``rows`` itself."""
         lang = self.lang
         cat = self.data.catalog.table.loc[indicator]
-        decimals, unit = int(cat["decimals"]), str(cat["unit"])
-        words, statuses = WORDS[lang], STATUS_TEXT[lang]
+        decimals, unit = int(cat["decimals"]), self.data.catalog.unit(indicator, lang)
 
         def num(x, d=decimals):
             return fmt.number(x, d, lang)
@@ -117,10 +91,11 @@ class Analysis:
                    "change_abs": lambda x: fmt.MISSING if pd.isna(x) else fmt.signed(x, decimals, lang),
                    "achievement_pct": lambda x: fmt.percent(x, 1, lang), "expected_pct": lambda x: fmt.percent(x, 1, lang),
                    "change_pct": lambda x: fmt.MISSING if pd.isna(x) else fmt.signed(x, 1, lang) + "%",
-                   "status": lambda x: statuses.get(x, fmt.MISSING),
-                   "origin": lambda x: words.get(x, str(x)), "change_note": lambda x: words.get(x, "") if pd.notna(x) else "",
-                   "synthetic": lambda x: words[bool(x)]}
-        headers = [HEADERS[lang][c].format(unit=unit) for c in rows.columns]
+                   "status": lambda x: texts.status(x, lang) if pd.notna(x) else fmt.MISSING,
+                   "origin": lambda x: texts.t(f"explore.origin.{x}", lang),
+                   "change_note": lambda x: texts.t(f"explore.origin.{x}", lang) if pd.notna(x) else "",
+                   "synthetic": lambda x: texts.t("explore.synthetic", lang) if x else ""}
+        headers = [texts.t(f"explore.header.{c}", lang, unit=unit) for c in rows.columns]
         return (rows.style.format({c: f for c, f in formats.items() if c in rows.columns})
                 .relabel_index(headers, axis="columns").hide(axis="index"))
 

@@ -68,10 +68,9 @@ class Finding:
         is about one: a finding on a computed row (a roll-up) has no file to
         name, but always a unit and a period.
         """
-        label = {
-            "vi": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
-            "en": {"error": "error", "warning": "warning", "info": "note"},
-        }[lang if lang in LANGS else "en"][self.severity]
+        from wardlib.texts import t  # texts imports Babel: not at import time of every module
+
+        label = t(f"finding.{self.severity}", lang if lang in LANGS else "en")
         where = " — ".join(p for p in (self.subject(lang), self.location(lang)) if p)
         return f"{label}: {where}: {self.message(lang)}" if where else f"{label}: {self.message(lang)}"
 
@@ -91,6 +90,19 @@ class WardlibError(Exception):
         self.message_vi = message_vi or message
 
 
+class TextError(WardlibError, ValueError):
+    """A cell's text that is not what its column holds; ``key`` names the message in ``wardlib.texts``
+    (its ``{text}`` is the text as given)."""
+
+    key = ""
+
+    def __init__(self, text: object):
+        from wardlib.texts import t
+
+        self.text = text
+        super().__init__(t(self.key, "en", text=text), t(self.key, "vi", text=text))
+
+
 class ContractError(WardlibError):
     """A dataset breaks the data contract; ``findings`` lists every problem found.
 
@@ -104,5 +116,7 @@ class ContractError(WardlibError):
         errors = [f for f in findings if f.severity == "error"]
         first_en = errors[0].format("en") if errors else "no errors"
         first_vi = errors[0].format("vi") if errors else "không có lỗi"
-        super().__init__(f"{len(errors)} data contract error(s); first: {first_en}",
-                         f"{len(errors)} lỗi hợp đồng dữ liệu; lỗi đầu tiên: {first_vi}")
+        from wardlib.texts import t
+
+        super().__init__(t("contract.refused", "en", n=len(errors), first=first_en),
+                         t("contract.refused", "vi", n=len(errors), first=first_vi))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -81,6 +82,23 @@ def target(op: str | None, value: float | None, unit: str, kind: str, decimals: 
         return MISSING
     symbol = {">": "> ", ">=": "≥ ", "<": "< ", "<=": "≤ ", "=": "= "}.get(op or "", "")
     return symbol + quantity(value, unit, kind, decimals, lang)
+
+
+def written(text: str, lang: str = "vi") -> str:
+    """A target as the source wrote it (its comparison and its decimals), in the language's writing.
+
+    >>> written(">82.93"), written(">82.93", "en"), written("9270000000"), written("Đang thực hiện")
+    ('>82,93', '>82.93', '9.270.000.000', 'Đang thực hiện')
+    """
+    m = _WRITTEN.match(str(text or "").strip())
+    if not m:
+        return str(text or "")
+    op, digits = m.group(1), m.group(2)
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return op + number(float(digits), decimals, lang)
+
+
+_WRITTEN = re.compile(r"^(>=|<=|>|<|=|)\s*(\d+(?:\.\d+)?)$")
 
 
 def signed(x: float, decimals: int = 0, lang: str = "vi") -> str:

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wardlib import fmt
+from wardlib import fmt, texts
 from wardlib.findings import ContractError, Finding, WardlibError
 from wardlib.forms import META_SHEET, catalog_fingerprints, catalog_hash, meta_checksum
 from wardlib.loaders import OPTIONAL, REQUIRED, Dataset, load_dataset
@@ -843,8 +843,7 @@ def report(o: Outcome, data: Dataset, lang: str) -> None:
                     + (f", thay cho {o.replaced}" if o.replaced else ""),
                     f"checked, nothing written (--dry-run): would write {where} ({counts})"
                     + (f", replacing {o.replaced}" if o.replaced else "")),
-        "refused": (f"{errors} lỗi: chưa ghi gì; hãy sửa biểu mẫu và nhập lại",
-                    f"{errors} error(s): nothing written; correct the form and import it again"),
+        "refused": (texts.t("cli.import_refused", "vi", n=errors), texts.t("cli.import_refused", "en", n=errors)),
         "unreadable": ("không đọc được: chưa ghi gì", "cannot be read: nothing written"),
         "failed": ("không ghi được vào thư mục dữ liệu", "could not be written into the dataset folder"),
     }[o.status]

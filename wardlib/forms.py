@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wardlib import __version__
+from wardlib import __version__, texts
 from wardlib.catalog import Catalog
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
@@ -593,6 +593,5 @@ def main(args) -> int:
               file=sys.stderr)
         return 2
     folder = paths[0].parent if paths else args.out
-    print(f"{folder}: {len(paths)} form(s) written" if args.lang == "en"
-          else f"{folder}: đã ghi {len(paths)} biểu mẫu", file=sys.stderr)
+    print(texts.t("cli.forms_written", args.lang, folder=folder, n=len(paths)), file=sys.stderr)
     return 0

@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from wardlib import datadocs
+from wardlib.texts import t
 from wardlib.calc import STATUSES
 from wardlib.catalog import AGGREGATIONS, DIRECTIONS, FACTORS, KINDS
 from wardlib.findings import Finding
@@ -515,16 +516,16 @@ def _findings(suite: str, frame: pd.DataFrame, result, max_rows: int) -> list[Fi
             out.append(Finding(message_vi=f"{desc_vi} GX không đánh giá được ({where_vi}): {msg}",
                                message_en=f"{desc_en} GX could not evaluate it ({where_en}): {msg}", **base))
         elif count and indexes:
-            listed_vi = f" (liệt kê {len(indexes)} dòng đầu)" if count > len(indexes) else ""
-            listed_en = f" (the first {len(indexes)} listed)" if count > len(indexes) else ""
+            listed_vi, listed_en = (t("gx.first_listed", lang, n=len(indexes)) if count > len(indexes) else ""
+                                    for lang in ("vi", "en"))
             for _, row in frame.loc[indexes].iterrows():
                 out.append(_row_finding(suite, row, columns, base, desc_vi, desc_en,
-                                        f"{where_vi}: {count} dòng không đạt{listed_vi}",
-                                        f"{where_en}: {count} unexpected row(s){listed_en}"))
+                                        f"{where_vi}: {t('gx.unexpected_rows', 'vi', n=count)}{listed_vi}",
+                                        f"{where_en}: {t('gx.unexpected_rows', 'en', n=count)}{listed_en}"))
         else:
             observed = res.get("observed_value")
             if count:
-                detail_vi, detail_en = f"{count} dòng không đạt", f"{count} unexpected row(s)"
+                detail_vi, detail_en = (t("gx.unexpected_rows", lang, n=count) for lang in ("vi", "en"))
             elif observed is not None:
                 detail_vi, detail_en = f"GX thấy: {observed}", f"GX observed: {observed}"
             else:

@@ -22,7 +22,9 @@ target         the target of the indicator's year: a number, optionally after >,
 reported_pct   the percentage exactly as the source report states it
 status         qualitative result as written, e.g. "Đang thực hiện"
 unit           unit of measure as the source writes it, when it does
-note           free text; shown as text, never as HTML
+note           free text for readers, as the source writes it (Vietnamese); shown as
+               text, never as HTML; ``derived:`` at its start marks a derived figure
+note_en        the same note in English, for English pages (empty: they show ``note``)
 source         where the figure comes from; ``synthetic`` marks generated demo data
 ============== ==============================================================
 
@@ -62,14 +64,16 @@ from wardlib.targets import TargetError, parse_target
 from wardlib.units import UnitTable, build_units
 
 REQUIRED = ("unit_code", "period", "indicator", "value")
-OPTIONAL = ("target", "reported_pct", "status", "unit", "note", "source")
+OPTIONAL = ("target", "reported_pct", "status", "unit", "note", "note_en", "source")
 KEY = ["unit_code", "period", "indicator"]
 SYNTHETIC_SOURCE = "synthetic"  # the `source` of generated demo data
 MAX_FINDINGS_PER_RULE = 50
 #: The columns of the observations, in order, and those kept as categories.
 COLUMNS = ["unit_code", "period", "indicator", "value", "target", "target_op", "target_value",
-           "reported_pct", "reported_decimals", "status", "unit", "note", "source", "synthetic", "file", "row"]
-CATEGORIES = ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "source")
+           "reported_pct", "reported_decimals", "status", "unit", "note", "note_en", "source", "synthetic", "file",
+           "row"]
+CATEGORIES = ("unit_code", "period", "indicator", "file", "target_op", "target", "status", "unit", "note", "note_en",
+              "source")
 
 
 @dataclass

@@ -26,33 +26,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wardlib import fmt
+from wardlib import fmt, texts
+from wardlib.analysis import DERIVED_NOTE
+from wardlib.catalog import unit_text
 from wardlib.periods import Period
 
-WORDS = {
-    "vi": {"of_plan": "đạt {pct} kế hoạch", "target": "chỉ tiêu {target}", "met": "đạt", "not_met": "chưa đạt",
-           "up": "tăng {n} so với cùng kỳ", "down": "giảm {n} so với cùng kỳ", "same": "bằng cùng kỳ",
-           "stated": " (báo cáo nêu {pct})",
-           "good": "Đạt hoặc đúng tiến độ kế hoạch: {items}.",
-           "slow": "Việc thực hiện các chỉ tiêu còn chậm như {items}.",
-           "worse": "Tăng so với cùng kỳ (theo hướng xấu) như {items}.",
-           "none": "Chưa có chỉ tiêu nào có kế hoạch để đánh giá tiến độ.",
-           "errors": "Số liệu còn {n} lỗi cần sửa trước khi gửi báo cáo (xem phần Kiểm tra số liệu).",
-           "and": " và ", "more": " và {n} chỉ tiêu khác",
-           "demo_baseline": " ‡ (số liệu cùng kỳ là số liệu minh họa)", "demo_value": " ‡ (số liệu minh họa)",
-           "ytd": "lũy kế từ đầu năm ", "in_period": " ({period})"},
-    "en": {"of_plan": "{pct} of plan", "target": "target {target}", "met": "met", "not_met": "not met",
-           "up": "up {n} on the same period last year", "down": "down {n} on the same period last year",
-           "same": "the same as a year earlier", "stated": " (the report states {pct})",
-           "good": "Achieved or on track: {items}.",
-           "slow": "Behind schedule: {items}.",
-           "worse": "Worse than the same period last year: {items}.",
-           "none": "No line with a target to judge progress by yet.",
-           "errors": "The data still has {n} error(s) to correct before the report is sent (see Data checks).",
-           "and": " and ", "more": " and {n} more",
-           "demo_baseline": " ‡ (last year's figure is demo data)", "demo_value": " ‡ (demo data)",
-           "ytd": "year to date ", "in_period": " ({period})"},
-}
 
 
 def _missing(x) -> bool:
@@ -64,15 +42,40 @@ def _name(r, lang: str) -> str:
 
 
 def quantity(r, value, lang: str) -> str:
-    """A value with its unit as the seed writes it: 5.137.820.843 đ, 20 ca, 55,4%."""
-    return with_unit(r, fmt.quantity(value, r["catalog_unit"], r["kind"], int(r["decimals"]), lang))
+    """A value with its unit as the seed writes it: 5.137.820.843 đ, 20 ca, 55,4%; in English 20 cases."""
+    return with_unit(r, fmt.quantity(value, r["catalog_unit"], r["kind"], int(r["decimals"]), lang), lang, value)
 
 
-def with_unit(r, text: str) -> str:
-    """``text`` followed by the row's unit, unless the number format already says it (đ, %)."""
+def with_unit(r, text: str, lang: str = "vi", n: float | None = None) -> str:
+    """``text`` followed by the row's unit in ``lang`` (the English one's singular or plural for ``n``),
+    unless the number format already says it (đ, %)."""
     if text == fmt.MISSING or r["kind"] in ("amount", "percent") or r["catalog_unit"] in ("đ", "%"):
         return text
-    return f"{text} {r['catalog_unit']}"
+    return f"{text} {unit_of(r, lang, n)}"
+
+
+def unit_of(r, lang: str, n: float | None = None) -> str:
+    """The row's unit of measure in ``lang`` (see ``wardlib.catalog.unit_text``)."""
+    unit_en = r.get("catalog_unit_en") if hasattr(r, "get") else None
+    return unit_text(r["catalog_unit"], "" if _missing(unit_en) else str(unit_en), lang, n)
+
+
+def note(r, lang: str) -> str:
+    """The row's note for a reader of ``lang``: ``note_en`` in English when the data gives one, else
+    ``note`` as written; the ``derived:`` marker of a derived figure in words. Demo rows have none:
+    their mark and source say what they are."""
+    if r.get("synthetic"):
+        return ""
+    en = r.get("note_en") if lang == "en" else None
+    text = str(en if en and not _missing(en) else r.get("note") or "")
+    if text.lower().startswith(DERIVED_NOTE):
+        text = texts.t("narrative.derived", lang) + text[len(DERIVED_NOTE):]
+    return text
+
+
+def source(code: str, lang: str) -> str:
+    """A row's ``source`` for a reader: the codes wardlib writes (``synthetic``, ``computed``) in words."""
+    return texts.t(f"source.{code}", lang) if f"source.{code}" in texts.TEXTS else code
 
 
 MARK = "‡"  # a figure whose inputs include demo data
@@ -96,30 +99,30 @@ def _period_label(r, lang: str) -> str:
 
 def sentence(r, lang: str = "vi") -> str:
     """One line of the report about one row (a dict or Series of the analysis table)."""
-    w = WORDS[lang]
+    w = texts.Texts("narrative", lang)
     name = _name(r, lang)
     if _missing(r["value"]):
-        return f"{name}: {r['status_text']}." if r.get("status_text") else ""
+        return f"{name}: {texts.written_status(r['status_text'], lang)}." if r.get("status_text") else ""
     # After the year's first period a flow's year-to-date total (what targets are judged on, what the
     # table shows) is not the period's own figure: each is labelled, so "18 hộ" and "42 hộ" agree.
     ytd = "" if not year_to_date_differs(r) else w["ytd"]
-    value = quantity(r, r["value"], lang) + ("" if not ytd else w["in_period"].format(period=_period_label(r, lang)))
+    value = quantity(r, r["value"], lang) + ("" if not ytd else w("in_period", period=_period_label(r, lang)))
     mark = w["demo_value"] if demo(r) else ""
     if not _missing(r.get("achievement_pct")) and _missing(r.get("target_op")):
         done = ytd + quantity(r, r["ytd_value"], lang)
         text = f"{name} {done}{'/' if lang == 'vi' else ' of '}{quantity(r, r['target_value'], lang)}"
         text += ", " if lang == "vi" else ": "
-        text += w["of_plan"].format(pct=fmt.percent(r["achievement_pct"], 1, lang))
+        text += w("of_plan", pct=fmt.percent(r["achievement_pct"], 1, lang))
         stated = r.get("reported_pct")
         if not _missing(stated) and r.get("pct_check") == "mismatch":
-            text += w["stated"].format(pct=fmt.percent(stated, int(r.get("reported_decimals", 1)), lang))
+            text += w("stated", pct=fmt.percent(stated, int(r.get("reported_decimals", 1)), lang))
         return text + mark + "."
     if not _missing(r.get("target_value")):
         target = fmt.target(r.get("target_op"), r["target_value"], r["catalog_unit"], r["kind"], int(r["decimals"]), lang)
         met = r.get("target_met")
         verdict = "" if met is None or _missing(met) else f", {w['met'] if bool(met) else w['not_met']}"
         judged = ytd + quantity(r, r["ytd_value"], lang) if ytd else value  # the target is met or not on this
-        return f"{name} {judged} ({w['target'].format(target=target)}){verdict}{mark}."
+        return f"{name} {judged} ({w('target', target=target)}){verdict}{mark}."
     change = r.get("change_abs")
     if not _missing(change) and r["kind"] in ("count", "amount") and r.get("aggregation") == "sum":
         if demo(r, "provenance"):
@@ -130,15 +133,14 @@ def sentence(r, lang: str = "vi") -> str:
             tail = ""
         if change == 0:
             return f"{name} {value}, {w['same']}{tail}."
-        word = w["up"] if change > 0 else w["down"]
-        return f"{name} {value}, {word.format(n=quantity(r, abs(change), lang))}{tail}."
+        return f"{name} {value}, {w('up' if change > 0 else 'down', n=quantity(r, abs(change), lang))}{tail}."
     return f"{name} {value}{w['demo_value'] if demo(r, 'provenance') else ''}."
 
 
 def _listing(names: list[str], lang: str, limit: int = 5) -> str:
-    w = WORDS[lang]
+    w = texts.Texts("narrative", lang)
     if len(names) > limit:
-        return ", ".join(names[:limit]) + w["more"].format(n=len(names) - limit)
+        return ", ".join(names[:limit]) + w("more", n=len(names) - limit)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + w["and"] + names[-1]
 
 
@@ -158,16 +160,16 @@ def assessment(rows, lang: str = "vi", errors: int = 0) -> list[str]:
     slow = [item(r) for r in rows if r["status"] in ("needs_acceleration", "off_track")]
     # "worse than last year" is a comparison with the same period: its provenance is the comparison's
     worse = [item(r, "same_period_provenance") for r in rows if r["status"] == "deteriorating"]
-    w = WORDS[lang]
+    w = texts.Texts("narrative", lang)
     out = []
     if good:
-        out.append(w["good"].format(items=_listing(good, lang)))
+        out.append(w("good", items=_listing(good, lang)))
     if slow:
-        out.append(w["slow"].format(items=_listing(slow, lang)))
+        out.append(w("slow", items=_listing(slow, lang)))
     if worse:
-        out.append(w["worse"].format(items=_listing(worse, lang)))
+        out.append(w("worse", items=_listing(worse, lang)))
     if not (good or slow):
         out.append(w["none"])
     if errors:
-        out.append(w["errors"].format(n=errors))
+        out.append(w("errors", n=errors))
     return out

@@ -17,33 +17,13 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from wardlib import fmt, inputs
-from wardlib.calc import STATUS_CSS, STATUS_TEXT
+from wardlib import fmt, inputs, texts
+from wardlib.calc import STATUS_CSS
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
 from wardlib.report import _LAYOUT, _env, _html
 
-TEXT = {
-    "vi": {"overview": "Tổng quan các đơn vị", "trends": "Xu hướng theo thời gian", "unit": "Đơn vị",
-           "league": "Xếp hạng: {name}", "commitments": "Bản cam kết hành động: tình trạng theo đơn vị",
-           "behind": "Đơn vị chậm tiến độ", "none_behind": "Không có đơn vị nào chậm tiến độ.",
-           "statuses": "Số chỉ tiêu theo tình trạng",
-           "statuses_order": "xếp hạng: 1 là đơn vị có nhiều chỉ tiêu đạt hoặc đúng tiến độ nhất (rồi ít chỉ tiêu chậm nhất)", "distribution": "Phân bố tỷ lệ đạt kế hoạch giữa các đơn vị (%)",
-           "rank": "Hạng", "achieved": "Đạt", "value": "Kết quả", "target": "Kế hoạch", "change": "So với cùng kỳ",
-           "total": "Toàn {name}", "banner": "Dữ liệu minh họa",
-           "synthetic": "Trang này có dùng số liệu tạo tự động để minh họa (đánh dấu ‡), không phải số liệu thật.",
-           "rebuilt": "điểm rỗng: cộng từ các đơn vị trước sáp nhập (1/7/2025)", "target_line": "kế hoạch"},
-    "en": {"overview": "Overview of the units", "trends": "Trends over time", "unit": "Unit",
-           "league": "League table: {name}", "commitments": "Action commitments: status by unit",
-           "behind": "Units behind schedule", "none_behind": "No unit is behind schedule.",
-           "statuses": "Lines by status",
-           "statuses_order": "ranked: 1 has the most lines achieved or on track (then the fewest behind)", "distribution": "Spread of achievement across the units (%)",
-           "rank": "Rank", "achieved": "Achieved", "value": "Result", "target": "Target", "change": "vs same period",
-           "total": "All of {name}", "banner": "Demo data",
-           "synthetic": "This page uses generated figures for illustration (marked ‡), not real data.",
-           "rebuilt": "hollow points: sum of the units merged on 1 July 2025", "target_line": "target"},
-}
 STATUS_COLOURS = {"achieved": "#2e7d32", "on_track": "#66bb6a", "needs_acceleration": "#f9a825",
                   "off_track": "#c62828", "deteriorating": "#8e24aa", "no_target": "#b0bec5", "no_data": "#e0e0e0"}
 
@@ -84,8 +64,8 @@ class CityOverview:
         return page
 
     @property
-    def t(self) -> dict:
-        return TEXT[self.lang]
+    def t(self) -> texts.Texts:
+        return texts.Texts("overview", self.lang)
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -125,10 +105,10 @@ class CityOverview:
                 {"text": fmt.quantity(x["target_value"], x["catalog_unit"], x["kind"], int(x["decimals"]), self.lang),
                  "css": "wl-num"},
                 {"text": fmt.percent(x["achievement_pct"], 1, self.lang), "css": "wl-num " + STATUS_CSS.get(x["status"], "")},
-                {"text": STATUS_TEXT[self.lang][x["status"]], "css": STATUS_CSS.get(x["status"], "")},
+                {"text": texts.status(x["status"], self.lang), "css": STATUS_CSS.get(x["status"], "")},
             ]})
         t = self.t
-        return _html(_GRID.render(heading=t["league"].format(name=self._name(indicator)), rows=body,
+        return _html(_GRID.render(heading=t("league", name=self._name(indicator)), rows=body,
                                   head=[t["rank"], t["unit"], t["value"], t["target"], t["achieved"], ""],
                                   footnote="‡ " + t["banner"].lower() if r["synthetic"].any() else ""))
 
@@ -137,7 +117,7 @@ class CityOverview:
         r = self.rows[self.rows["status"].isin(["needs_acceleration", "off_track", "deteriorating"])]
         body = []
         for _code, g in r.groupby("unit_code", observed=True, sort=True):
-            names = [f"{self._name(str(i))} ({STATUS_TEXT[self.lang][s].lower()})"
+            names = [f"{self._name(str(i))} ({texts.status(s, self.lang).lower()})"
                      for i, s in zip(g["indicator"], g["status"])]
             body.append({"css": "wl-synthetic" if g["synthetic"].any() else "", "cells": [
                 {"text": str(g["unit_name"].iloc[0]) + (" ‡" if g["synthetic"].any() else ""), "css": "wl-name"},
@@ -157,7 +137,7 @@ class CityOverview:
             for ind in items["indicator"].astype(str):
                 if ind in by.index:
                     s = by.loc[ind, "status"]
-                    cells.append({"text": STATUS_TEXT[self.lang][s], "css": "wl-cell " + STATUS_CSS.get(s, "")})
+                    cells.append({"text": texts.status(s, self.lang), "css": "wl-cell " + STATUS_CSS.get(s, "")})
                 else:
                     cells.append({"text": "", "css": ""})
             body.append({"css": "", "cells": cells})
@@ -181,7 +161,7 @@ class CityOverview:
         for status in list(STATUS_COLOURS)[:5]:
             if status in counts:
                 fig.add_trace(go.Bar(y=labels, x=counts[status], orientation="h",
-                                     name=STATUS_TEXT[self.lang][status], marker_color=STATUS_COLOURS[status]))
+                                     name=texts.status(status, self.lang), marker_color=STATUS_COLOURS[status]))
         fig.update_layout(barmode="stack", title=self.t["statuses"], height=max(320, 26 * len(counts) + 140),
                           yaxis={"categoryorder": "array", "categoryarray": labels},
                           xaxis_title=self.t["statuses_order"], **{**_LAYOUT, "showlegend": True})
@@ -215,6 +195,10 @@ class Trends:
                                                analysis=str(analysis or "")))
         return cls(opened.data, opened.table, lang)
 
+    @property
+    def t(self) -> texts.Texts:
+        return texts.Texts("overview", self.lang)
+
     def header(self, parent: str, unit_code: str, when: Period):
         """Title naming the parent or the unit; the demo-data banner when the lines show demo data."""
         who = self.data.units.name(unit_code or parent, when.end)
@@ -223,7 +207,7 @@ class Trends:
         shown = self._versions(codes, when)
         keys = pd.Series(list(zip(t["unit_code"].astype(str), t["unit_version"])), index=t.index)
         synthetic = t.loc[keys.isin(set(shown.items())), "synthetic"].any()
-        t = TEXT[self.lang]
+        t = self.t
         return _html(_TITLE.render(kicker=who, title=f"{t['trends']} — {who}", period=when.label(self.lang).capitalize(),
                                    banner=t["banner"], synthetic=t["synthetic"] if synthetic else ""))
 
@@ -270,10 +254,10 @@ class Trends:
                 marker=dict(symbol=["circle-open" if o == "rebuilt" else "circle" for o in r["origin"]], size=9)))
             if r["target_value"].notna().any() and len(units) == 1:
                 fig.add_trace(go.Scatter(x=r["period"].astype(str), y=r["target_value"], mode="lines",
-                                         line_dash="dot", name=TEXT[self.lang]["target_line"]))
+                                         line_dash="dot", name=self.t["target_line"]))
         title = self.data.catalog.name(indicator, self.lang)
         if any(t.marker.symbol and "circle-open" in t.marker.symbol for t in fig.data if hasattr(t, "marker")):
-            title += f" ({TEXT[self.lang]['rebuilt']})"
+            title += f" ({self.t['rebuilt']})"
         fig.update_layout(title=fmt.chart_text(title), template="plotly_white", height=420,
                           margin=dict(l=10, r=30, t=60, b=40), font=_LAYOUT["font"])
         return fig

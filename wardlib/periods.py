@@ -24,7 +24,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 
-from wardlib.findings import WardlibError
+from wardlib.findings import TextError
 
 Kind = Literal["year", "half", "quarter", "month"]
 MONTHS: dict[str, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -33,17 +33,10 @@ _COUNT: dict[str, int] = {"year": 1, "half": 2, "quarter": 4, "month": 12}
 _PATTERN = re.compile(r"^(\d{4})(?:-(?:([HhQq])(\d)|(\d{2})))?$")
 
 
-class PeriodError(WardlibError, ValueError):
+class PeriodError(TextError):
     """Text that is not a period in one of the accepted forms."""
 
-    def __init__(self, text: object):
-        self.text = text
-        super().__init__(
-            f"'{text}' is not a period: write YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 or YYYY-MM "
-            "(e.g. 2024-H1 for the first six months of 2024, 2024-06 for June 2024)",
-            f"'{text}' không phải kỳ báo cáo: hãy viết YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..Q4 hoặc YYYY-MM "
-            "(ví dụ 2024-H1 cho 6 tháng đầu năm 2024, 2024-06 cho tháng 6/2024)",
-        )
+    key = "error.period"
 
 
 @dataclass(frozen=True)

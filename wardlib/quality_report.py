@@ -16,32 +16,12 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from wardlib import fmt, inputs
+from wardlib import fmt, inputs, texts
 from wardlib.checks import RULES
 from wardlib.findings import Finding
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
-from wardlib.report import TEXT, _env, _html, _names, findings_section
-
-PAGE_TEXT = {
-    "vi": {"title": "Kiểm tra chất lượng số liệu", "by_rule": "Theo loại kiểm tra", "by_unit": "Theo đơn vị",
-           "details": "Chi tiết", "rule": "Kiểm tra", "unit": "Đơn vị", "count": "Số lượng",
-           "docs": "Kết quả kiểm tra bằng Great Expectations (Data Docs)", "no_docs": "",
-           "chart": "Số vấn đề theo loại kiểm tra",
-           "planted": "Lỗi cài sẵn trong dữ liệu minh họa",
-           "planted_intro": ("Bộ dữ liệu minh họa này được cài sẵn {n} lỗi (tệp planted.csv) để cho thấy các kiểm tra "
-                             "hoạt động; ngoài các lỗi này, dữ liệu minh họa không có lỗi nào."),
-           "indicator": "Chỉ tiêu", "period": "Kỳ", "what": "Lỗi được cài", "found": "Đã phát hiện",
-           "yes": "có", "no": "không"},
-    "en": {"title": "Data quality checks", "by_rule": "By check", "by_unit": "By unit", "details": "Details",
-           "rule": "Check", "unit": "Unit", "count": "Count",
-           "docs": "Great Expectations results (Data Docs)", "no_docs": "", "chart": "Problems by check",
-           "planted": "Faults planted in the demo data",
-           "planted_intro": ("This demo dataset has {n} faults planted (file planted.csv) to show the checks at "
-                             "work; apart from them the demo data has no problem."),
-           "indicator": "Indicator", "period": "Period", "what": "What was planted", "found": "Found",
-           "yes": "yes", "no": "no"},
-}
+from wardlib.report import _env, _html, _names, findings_section
 
 _COUNTS = _env.from_string("""
 <section class="wl-section"><h2>{{ heading }}</h2>
@@ -82,8 +62,8 @@ class QualityReport:
         return cls(opened.data, opened.period, opened.findings, lang, docs_href)
 
     @property
-    def t(self) -> dict:
-        return PAGE_TEXT[self.lang]
+    def t(self) -> texts.Texts:
+        return texts.Texts("quality", self.lang)
 
     def header(self):
         return _html(_HEADER.render(title=self.t["title"], period=self.period.label(self.lang).capitalize(),
@@ -97,12 +77,12 @@ class QualityReport:
         counts: dict[tuple[str, str], int] = {}
         for f in self.findings:
             counts[(f.severity, f.rule)] = counts.get((f.severity, f.rule), 0) + 1
-        sev = TEXT[self.lang]["severity"]
+        sev = {s: texts.t(f"severity.{s}", self.lang) for s in ("error", "warning", "info")}
         rows = [(sev[s], self._rule_title(r), r, fmt.number(n, 0, self.lang))
                 for (s, r), n in sorted(counts.items(), key=lambda kv: ({"error": 0, "warning": 1, "info": 2}[kv[0][0]],
                                                                          -kv[1]))]
         return _html(_COUNTS.render(heading=self.t["by_rule"], rows=rows,
-                                    head=[TEXT[self.lang]["level"], self.t["rule"], "", self.t["count"]]))
+                                    head=[texts.t("report.level", self.lang), self.t["rule"], "", self.t["count"]]))
 
     def rules_figure(self) -> go.Figure:
         counts: dict[str, int] = {}
@@ -121,7 +101,7 @@ class QualityReport:
             if f.unit_code:
                 c = counts.setdefault(f.unit_code, {"error": 0, "warning": 0, "info": 0})
                 c[f.severity] += 1
-        sev = TEXT[self.lang]["severity"]
+        sev = {s: texts.t(f"severity.{s}", self.lang) for s in ("error", "warning", "info")}
         rows = [(code, self.data.units.name(code, self.period.end), c["error"], c["warning"], c["info"])
                 for code, c in sorted(counts.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))]
         return _html(_COUNTS.render(heading=self.t["by_unit"], rows=rows,
@@ -143,7 +123,7 @@ class QualityReport:
                  self._rule_title(r["rule"]),
                  t["yes"] if (r["unit_code"], r["period"], r["indicator"], r["rule"]) in found else t["no"])
                 for r in planted.to_dict("records")]
-        return _html(_PLANTED.render(heading=t["planted"], intro=t["planted_intro"].format(n=len(rows)), rows=rows,
+        return _html(_PLANTED.render(heading=t["planted"], intro=t("planted_intro", n=len(rows)), rows=rows,
                                      head=[t["unit"], t["period"], t["indicator"], t["what"], t["rule"], t["found"]]))
 
     def details(self, limit: int = 500):

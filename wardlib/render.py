@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wardlib import __version__
+from wardlib import __version__, texts
 from wardlib.outputs import write_atomic
 from wardlib.paths import TEMPLATES_DIR
 
@@ -148,9 +148,8 @@ IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
 NO_ALT = '<img alt="No description has been provided for this image"'
 
 # PAGE_TITLES names the period pages by their notebook (inputs.QUALITY, OVERVIEW, TRENDS).
-PAGE_TITLES = {"data_quality": {"vi": "Kiểm tra chất lượng số liệu", "en": "Data quality checks"},
-               "city_overview": {"vi": "Tổng quan các đơn vị", "en": "Overview of the units"},
-               "trends": {"vi": "Xu hướng theo thời gian", "en": "Trends over time"}}
+# Their titles are keys of the text catalog (wardlib.texts).
+PAGE_TITLES = {"data_quality": "quality.title", "city_overview": "overview.overview", "trends": "overview.trends"}
 
 
 def page_info(notebook: str, params: dict, data, where=None) -> PageInfo:
@@ -168,7 +167,7 @@ def page_info(notebook: str, params: dict, data, where=None) -> PageInfo:
     where = where if where is not None else Units(data, p)
     label = p.label(lang)
     if notebook in PAGE_TITLES:
-        title = PAGE_TITLES[notebook][lang]
+        title = texts.t(PAGE_TITLES[notebook], lang)
         if params.get("parent"):
             title = f"{title} — {where.name(str(params['parent']))}"
         unit_label = title
@@ -187,7 +186,6 @@ def header_resources(nb, page: PageInfo, mode: str, assets_href: str, generated:
     """``resources["wardlib"]``: what the template's head and header show (see its header comment)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    vi = page.lang == "vi"
     charts = mode == "inline" or has_charts(nb)  # inline pages keep plotly.js whatever they show, as before
     info = {
         "lang": page.lang, "version": __version__, "title": page.title, "mode": mode,
@@ -197,8 +195,8 @@ def header_resources(nb, page: PageInfo, mode: str, assets_href: str, generated:
         "plotly_banner": plotly_banner() if mode == "single" and charts else "",
         "loader_js": plotly_loader() if mode != "inline" and charts else "",
         "unit_label": page.unit_label, "period_label": page.period_label,
-        "generated_label": ("Lập lúc " if vi else "Generated ") + timestamp(generated),
-        "version_label": ("Phiên bản dữ liệu " if vi else "Data version ") + page.data_version,
+        "generated_label": f"{texts.t('index.generated', page.lang)} {timestamp(generated)}",
+        "version_label": f"{texts.t('page.data_version', page.lang)} {page.data_version}",
     }
     if mode == "site":
         base = relative_href(assets_href)

@@ -33,86 +33,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment
 
-from wardlib import fmt, inputs, narrative
+from wardlib import fmt, inputs, narrative, texts
 from wardlib.calc import STATUS_CSS
 from wardlib.findings import Finding, WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
-
-TEXT = {
-    "vi": {
-        "title": "Báo cáo tình hình kinh tế - xã hội",
-        "headline": "Chỉ tiêu chính",
-        "indicator": "Chỉ tiêu", "result": "Kết quả", "target": "Kế hoạch", "achieved": "Đạt",
-        "result_ytd": "Kết quả lũy kế từ đầu năm", "ytd_short": "lũy kế ",
-        "stated": "Tỷ lệ báo cáo nêu", "note": "Ghi chú", "stt": "STT", "unit": "ĐVT",
-        "commitment_target": "Chỉ tiêu", "commitment_status": "Tình trạng",
-        "commitments": "Phụ lục: kết quả thực hiện Bản cam kết hành động",
-        "synthetic_banner": "Dữ liệu minh họa",
-        "synthetic_text": ("Báo cáo này có dùng số liệu tạo tự động để minh họa, không phải số liệu thật "
-                           "({n} dòng, đánh dấu ‡). Không dùng để ra quyết định."),
-        "synthetic_mark": "‡ dữ liệu minh họa, hoặc tính từ dữ liệu minh họa",
-        "demo_parts_banner": "Dữ liệu minh họa trong phần so sánh",
-        "demo_parts_intro": "Số liệu của đơn vị trong kỳ là số liệu thật; chỉ phần so sánh có dùng số liệu minh họa: ",
-        "demo_parts_end": ". Các số đó được đánh dấu ‡ và không dùng để ra quyết định.",
-        "demo_same_period": "so sánh cùng kỳ dùng số liệu minh họa ({n} chỉ tiêu)",
-        "demo_previous": "so sánh với kỳ trước dùng số liệu minh họa ({n} chỉ tiêu)",
-        "demo_rank": "xếp hạng và so sánh với các đơn vị cùng cấp dùng số liệu minh họa của các đơn vị khác",
-        "tip_source": "Nguồn: {s}", "tip_note": "Ghi chú: {s}",
-        "tip_same_period": "Cùng kỳ {p}: {v}", "tip_demo": "tính từ số liệu minh họa",
-        "recomputed": "tính lại {pct}",
-        "chart_achievement": "Kết quả so với kế hoạch năm (%), vạch đứng: tiến độ cần đạt ({pace})",
-        "chart_neighbours": "{name}: tỷ lệ đạt kế hoạch của các đơn vị cùng {parent} (%)",
-        "met": "Đạt", "not_met": "Chưa đạt", "no_data": "Chưa có số liệu",
-        "expected": "tiến độ cần đạt", "this_unit": "đơn vị này", "other_units": "đơn vị khác",
-        "capped": "▨ cột dài hơn trục, bị cắt ở {cap}; số ghi bên cạnh là giá trị thật",
-        "source": "Nguồn số liệu", "version": "phiên bản dữ liệu",
-        "quality": "Kiểm tra số liệu", "quality_none": "Không phát hiện vấn đề nào trong số liệu của đơn vị.",
-        "severity": {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"},
-        "problem": "Vấn đề", "where": "Vị trí", "level": "Mức",
-        "quality_intro": ("Các kiểm tra tự động trên số liệu của kỳ: {e} lỗi, {w} cảnh báo, {i} ghi chú. "
-                          "Lỗi cần sửa trước khi gửi báo cáo."),
-        "results": "I. Kết quả thực hiện", "assessment": "4. Đánh giá chung", "change": "So với cùng kỳ",
-        "not_comparable": "không so sánh được", "rank": "hạng {rank}/{of} trong các đơn vị cùng cấp",
-        "chart_same_period": "Thay đổi so với cùng kỳ năm trước (%): xanh là tốt lên, đỏ là xấu đi",
-    },
-    "en": {
-        "title": "Socio-economic situation report",
-        "headline": "Headline figures",
-        "indicator": "Indicator", "result": "Result", "target": "Target", "achieved": "Achieved",
-        "result_ytd": "Result, year to date", "ytd_short": "year to date ",
-        "stated": "Percentage stated", "note": "Note", "stt": "No.", "unit": "Unit",
-        "commitment_target": "Target", "commitment_status": "Status",
-        "commitments": "Appendix: action commitments, results",
-        "synthetic_banner": "Demo data",
-        "synthetic_text": ("This report uses generated figures for illustration, not real data "
-                           "({n} rows, marked ‡). Do not base decisions on them."),
-        "synthetic_mark": "‡ demo data, or computed from demo data",
-        "demo_parts_banner": "Demo data in the comparisons",
-        "demo_parts_intro": "This unit's figures for the period are real; only the comparisons use demo figures: ",
-        "demo_parts_end": ". Those figures are marked ‡; do not base decisions on them.",
-        "demo_same_period": "comparisons with the same period last year use demo figures ({n} lines)",
-        "demo_previous": "comparisons with the previous period use demo figures ({n} lines)",
-        "demo_rank": "ranks and comparisons with the neighbouring units use other units' demo figures",
-        "tip_source": "Source: {s}", "tip_note": "Note: {s}",
-        "tip_same_period": "Same period {p}: {v}", "tip_demo": "computed from demo data",
-        "recomputed": "recomputed {pct}",
-        "chart_achievement": "Result against the annual target (%); vertical line: expected pace ({pace})",
-        "chart_neighbours": "{name}: achievement of plan across the units of {parent} (%)",
-        "met": "Met", "not_met": "Not met", "no_data": "No data",
-        "expected": "expected pace", "this_unit": "this unit", "other_units": "other units",
-        "capped": "▨ bar longer than the axis, cut at {cap}; the label gives its value",
-        "source": "Source", "version": "data version",
-        "quality": "Data checks", "quality_none": "No problem was found in this unit's data.",
-        "severity": {"error": "Error", "warning": "Warning", "info": "Note"},
-        "problem": "Problem", "where": "Where", "level": "Level",
-        "quality_intro": ("Automatic checks on this period's data: {e} error(s), {w} warning(s), {i} note(s). "
-                          "Errors should be corrected before the report is sent."),
-        "results": "I. Results", "assessment": "4. General assessment", "change": "vs same period",
-        "not_comparable": "not comparable", "rank": "rank {rank} of {of} neighbouring units",
-        "chart_same_period": "Change from the same period last year (%): green is better, red is worse",
-    },
-}
 
 _env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
@@ -200,8 +125,8 @@ class WardReport:
     # Computed once per report (a report's parts ask for them a couple of dozen times): a report is
     # a view of data that does not change while it is drawn.
     @property
-    def t(self) -> dict[str, str]:
-        return TEXT[self.lang]
+    def t(self) -> texts.Texts:
+        return texts.Texts("report", self.lang)
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -268,12 +193,12 @@ class WardReport:
         rows, t = self.rows, self.t
         own = int((rows["provenance"].eq("demo") | rows["ytd_provenance"].eq("demo")).sum())
         if own:
-            return t["synthetic_banner"], t["synthetic_text"].format(n=own)
+            return t["synthetic_banner"], t("synthetic_text", n=own)
         same = int((rows["same_period_provenance"].eq("demo") & rows["change_abs"].notna()).sum())
         ranked = rows["rank"].notna() & rows["rank_of"].gt(1)
         peers = self.peers()
         demo_peers = bool((peers["ytd_provenance"].eq("demo") & peers["achievement_pct"].notna()).any())
-        parts = ([t["demo_same_period"].format(n=same)] if same else []) + (
+        parts = ([t("demo_same_period", n=same)] if same else []) + (
             [t["demo_rank"]] if demo_peers or bool((rows["rank_provenance"].eq("demo") & ranked).any()) else [])
         if not parts:
             return t["synthetic_banner"], ""
@@ -282,14 +207,15 @@ class WardReport:
     def _tip(self, r, *extra: str) -> str:
         """A figure's tooltip: its row's source and note (and ``extra`` lines), in the report's language."""
         t = self.t
-        lines = [t["tip_source"].format(s=r["source"]) if r.get("source") else "",
-                 t["tip_note"].format(s=r["note"]) if r.get("note") else "", *extra]
+        note = narrative.note(r, self.lang)
+        lines = [t("tip_source", s=narrative.source(r["source"], self.lang)) if r.get("source") else "",
+                 t("tip_note", s=note) if note else "", *extra]
         return " · ".join(x for x in lines if x)
 
     def _same_period_tip(self, r) -> str:
         if pd.isna(r.get("same_period_value")):
             return ""
-        tip = self.t["tip_same_period"].format(p=r["same_period"], v=self._value(r, "same_period_value"))
+        tip = self.t("tip_same_period", p=r["same_period"], v=self._value(r, "same_period_value"))
         return tip + (f" ({self.t['tip_demo']} ‡)" if narrative.demo(r, "same_period_provenance") else "")
 
     def headline(self, n: int = 4):
@@ -298,7 +224,7 @@ class WardReport:
                          & self.rows["parent"].eq("")].head(n)
         cards, sentences = [], []
         for r in self._records_of(rows):
-            rank = (self.t["rank"].format(rank=int(r["rank"]), of=int(r["rank_of"]))
+            rank = (self.t("rank", rank=int(r["rank"]), of=int(r["rank_of"]))
                     + (" ‡" if narrative.demo(r, "rank_provenance") else "")
                     if pd.notna(r["rank"]) and r["rank_of"] > 1 else "")
             cards.append({"name": self._name(r), "pct": fmt.percent(r["achievement_pct"], 1, self.lang),
@@ -329,7 +255,8 @@ class WardReport:
             body = []
             marked = False
             for r in records:
-                note = " · ".join(x for x in (r["status_text"], r["note"]) if x and not r["synthetic"])
+                note = " · ".join(x for x in (texts.written_status(r["status_text"], self.lang),
+                                              narrative.note(r, self.lang)) if x and not r["synthetic"])
                 value_demo, change_demo = narrative.demo(r), narrative.demo(r, "same_period_provenance")
                 change = self._change(r)
                 change_demo = change_demo and change != ""
@@ -342,7 +269,8 @@ class WardReport:
                      "title": tip},
                     {"text": "" if pd.isna(r["target_value"]) else narrative.with_unit(r, fmt.target(
                         r["target_op"] if pd.notna(r["target_op"]) else None, r["target_value"],
-                        r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang)), "css": "wl-num"},
+                        r["catalog_unit"], r["kind"], int(r["decimals"]), self.lang), self.lang, r["target_value"]),
+                     "css": "wl-num"},
                     {"text": fmt.percent(r["achievement_pct"], 1, self.lang) if pd.notna(r["achievement_pct"])
                      else _met_text(r, t), "css": "wl-num " + (_status_css(r) if pd.notna(r["achievement_pct"])
                                                                else _met_css(r))},
@@ -380,7 +308,7 @@ class WardReport:
             return ""
         stated = fmt.percent(r["reported_pct"], int(r["reported_decimals"]), self.lang)
         if r["pct_check"] in ("mismatch", "truncated"):
-            return f"{stated} ({self.t['recomputed'].format(pct=fmt.percent(r['computed_pct'], 2, self.lang))})"
+            return f"{stated} ({self.t('recomputed', pct=fmt.percent(r['computed_pct'], 2, self.lang))})"
         return stated
 
     def commitments_table(self):
@@ -390,14 +318,15 @@ class WardReport:
         body = []
         for r in self._records_of(rows):
             result = self._value(r) if pd.notna(r["value"]) else ""
-            status = r["status_text"] or (_met_text(r, t) if pd.notna(r["target_value"]) else "")
+            status = (texts.written_status(r["status_text"], self.lang)
+                      or (_met_text(r, t) if pd.notna(r["target_value"]) else ""))
             status_css = _status_css(r) if r["status_text"] else _met_css(r)
             demo = narrative.demo(r)
             body.append({"css": "wl-synthetic" if demo else "", "cells": [
                 {"text": r["commitment"], "css": "wl-stt"},
                 {"text": self._name(r) + (" ‡" if demo else ""), "css": "wl-name", "title": self._tip(r)},
-                {"text": r["unit"] or r["catalog_unit"], "css": ""},
-                {"text": r["target"], "css": "wl-num"},
+                {"text": self._unit_as_written(r), "css": ""},
+                {"text": fmt.written(r["target"], self.lang), "css": "wl-num"},
                 {"text": result, "css": "wl-num"},
                 {"text": status, "css": status_css},
             ]})
@@ -405,6 +334,14 @@ class WardReport:
             heading=t["commitments"],
             head=[t["stt"], t["indicator"], t["unit"], t["commitment_target"], t["result"], t["commitment_status"]],
             rows=body, footnote=t["synthetic_mark"] if rows["ytd_provenance"].eq("demo").any() else ""))
+
+    def _unit_as_written(self, r) -> str:
+        """The unit the source gives (as written) when it differs from the catalog's, else the catalog's in
+        the report's language."""
+        given = str(r["unit"] or "")
+        if given and given.strip().casefold() != str(r["catalog_unit"]).casefold():
+            return given
+        return narrative.unit_of(r, self.lang)
 
     def achievement_figure(self) -> go.Figure:
         """Horizontal bars: achievement of each line with a target, with the expected-pace mark."""
@@ -423,7 +360,7 @@ class WardReport:
         ))
         fig.add_vline(x=pace, line_dash="dash", line_color="#444",
                       annotation_text=f"{self.t['expected']} {fmt.percent(pace, 0, self.lang)}")
-        fig.update_layout(title=self.t["chart_achievement"].format(pace=fmt.percent(pace, 0, self.lang)),
+        fig.update_layout(title=self.t("chart_achievement", pace=fmt.percent(pace, 0, self.lang)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_BAR_LAYOUT)
         axis.apply(fig, self.t["capped"], lambda v: fmt.percent(v, 0, self.lang))
         return fig
@@ -462,7 +399,8 @@ class WardReport:
         known = self.data.units.names(codes, self.period.end)
         names = [fmt.chart_text(known[c]) + (" ‡" if p == "demo" else "")
                  for c, p in zip(codes, rows["ytd_provenance"].astype(str))]
-        sources = [fmt.chart_text(self.t["tip_source"].format(s=s)) if s else "" for s in rows["source"].astype(str)]
+        sources = [fmt.chart_text(self.t("tip_source", s=narrative.source(s, self.lang))) if s else ""
+                   for s in rows["source"].astype(str)]
         labels = [fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]]
         axis = BarAxis.of(rows["achievement_pct"], labels)
         fig = go.Figure(go.Bar(
@@ -474,7 +412,7 @@ class WardReport:
         ))
         name = self.data.catalog.name(indicator, self.lang) if indicator else ""
         parent = self.data.units.name(self.unit["parent_code"], self.period.end)
-        fig.update_layout(title=fmt.chart_text(self.t["chart_neighbours"].format(name=name, parent=parent)),
+        fig.update_layout(title=fmt.chart_text(self.t("chart_neighbours", name=name, parent=parent)),
                           height=max(320, 28 * len(rows) + 120), xaxis_title="%", **_BAR_LAYOUT)
         axis.apply(fig, self.t["capped"], lambda v: fmt.percent(v, 0, self.lang))
         return fig
@@ -485,7 +423,7 @@ class WardReport:
         return _html(findings_section(mine, self.lang, self.t["quality"], names=_names(self.data, self.lang)))
 
     def footer(self):
-        sources = sorted({s for s in self.rows["source"] if s})
+        sources = sorted({narrative.source(s, self.lang) for s in self.rows["source"] if s})
         return _html(_env.from_string(
             '<footer class="wl-footer"><p>{{ s }}: {{ sources }}</p><p>{{ v }}: {{ version }}</p></footer>'
         ).render(s=self.t["source"], sources="; ".join(sources), v=self.t["version"], version=self.data.version))
@@ -516,16 +454,15 @@ def _names(data: Dataset, lang: str) -> dict[str, str]:
 def findings_section(findings: list[Finding], lang: str, heading: str, limit: int = 200,
                      names: dict[str, str] | None = None) -> str:
     """A table of findings (most severe first), escaped; at most ``limit`` rows; ``names`` of indicators."""
-    t = TEXT[lang]
+    t = texts.Texts("report", lang)
     names = names or {}
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    rows = [{"severity": f.severity, "level": t["severity"][f.severity],
+    rows = [{"severity": f.severity, "level": texts.t(f"severity.{f.severity}", lang),
              "indicator": names.get(f.indicator or "", f.indicator or ""),
              "message": f.message(lang), "where": f.location(lang)} for f in findings[:limit]]
-    more = (f"… {len(findings) - limit} more" if lang == "en" else f"… còn {len(findings) - limit} dòng nữa") \
-        if len(findings) > limit else ""
+    more = t("more_findings", n=len(findings) - limit) if len(findings) > limit else ""
     return _FINDINGS.render(heading=heading, rows=rows, t=t, more=more,
-                            intro=t["quality_intro"].format(e=counts["error"], w=counts["warning"], i=counts["info"]))
+                            intro=t("quality_intro", e=counts["error"], w=counts["warning"], i=counts["info"]))
 
 
 _STATUS_COLOURS = {"wl-met": "#2e7d32", "wl-notmet": "#c62828", "wl-pending": "#9e9e9e", "": "#5b7fa3"}

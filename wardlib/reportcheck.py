@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wardlib import fmt
+from wardlib import fmt, texts
 from wardlib.calc import pct_check
 from wardlib.documents import Document, DocumentError, read_document
 from wardlib.figures import Figure, appendix_rows, cell_number, decimals_of, find_figures, table_texts
@@ -231,6 +231,5 @@ def main(args: argparse.Namespace) -> int:
             print(f.format(lang))
     wrong = sum(f.severity != "info" for f in findings)
     notes = len(findings) - wrong
-    print(f"{doc.path.name}: {wrong} {'vấn đề' if lang == 'vi' else 'problem(s)'}, {notes} "
-          f"{'ghi chú' if lang == 'vi' else 'note(s)'}", file=sys.stderr)
+    print(texts.t("cli.report_check", lang, name=doc.path.name, wrong=wrong, notes=notes), file=sys.stderr)
     return 1 if wrong else 0

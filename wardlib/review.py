@@ -17,36 +17,11 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from wardlib import fmt
+from wardlib import fmt, texts
 from wardlib.extract import Extraction, Mapping, extract
 from wardlib.findings import Finding
 from wardlib.reportcheck import check_document
 
-TEXT = {
-    "vi": {"title": "Rà soát số liệu trích từ báo cáo", "draft": "Bản nháp do máy trích — cần người rà soát trước khi dùng",
-           "figures": "Các số liệu tìm thấy", "checks": "Kiểm tra số học của báo cáo", "text": "Nội dung báo cáo",
-           "where": "Vị trí", "figure": "Số như trong báo cáo", "value": "Giá trị", "target": "Kế hoạch",
-           "pct": "Tỷ lệ nêu", "indicator": "Chỉ tiêu", "confidence": "Độ tin cậy", "period": "Kỳ",
-           "reason": "Lý do chưa gán", "none": "Không phát hiện sai sót số học.", "severity": "Mức",
-           "message": "Nội dung", "mapped": "đã gán", "unmapped": "chưa gán", "file": "Tệp",
-           "reasons": {"no match": "không khớp chỉ tiêu nào", "ambiguous": "khớp nhiều chỉ tiêu như nhau",
-                       "taken": "chỉ tiêu đã có số khác", "plan": "phần nhiệm vụ kỳ tới (kế hoạch)",
-                       "last year": "số của cùng kỳ năm trước"},
-           "sev": {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"},
-           "counts": "{mapped} số đã gán chỉ tiêu, {unmapped} số chưa gán"},
-    "en": {"title": "Review of the figures extracted from a report",
-           "draft": "Machine-extracted draft — to be reviewed by a person before use",
-           "figures": "Figures found", "checks": "The report's arithmetic", "text": "The report's text",
-           "where": "Place", "figure": "As written", "value": "Value", "target": "Plan", "pct": "Stated %",
-           "indicator": "Indicator", "confidence": "Confidence", "period": "Period", "reason": "Why not mapped",
-           "none": "No arithmetic problem found.", "severity": "Level", "message": "Finding",
-           "mapped": "mapped", "unmapped": "not mapped", "file": "File",
-           "reasons": {"no match": "matches no indicator", "ambiguous": "matches several indicators equally",
-                       "taken": "the indicator already has another figure", "plan": "next period's tasks (a plan)",
-                       "last year": "last year's figure"},
-           "sev": {"error": "error", "warning": "warning", "info": "note"},
-           "counts": "{mapped} figures mapped to an indicator, {unmapped} not mapped"},
-}
 
 STYLE = """
 .wl-review mark.wl-fig { padding: 0 2px; border-radius: 2px; }
@@ -114,16 +89,15 @@ class ReviewPage:
         from wardlib.extract import load_reference
         from wardlib.paths import default_data_dir
 
-        if lang not in TEXT:
-            raise ValueError(f"lang must be one of {sorted(TEXT)}, not {lang!r}")
+        texts.Texts("review", lang)  # an unknown language is refused before the report is read
         ex = extract(report, data_dir or None, unit or None, period or None)
         catalog, _ = load_reference(Path(data_dir) if data_dir else default_data_dir())
         col = "name_en" if lang == "en" else "name_vi"
         return cls(ex, check_document(ex.document), dict(zip(catalog.table.index, catalog.table[col])), lang)
 
     @property
-    def t(self) -> dict:
-        return TEXT[self.lang]
+    def t(self) -> texts.Texts:
+        return texts.Texts("review", self.lang)
 
     def _numbered(self) -> list[tuple[int, Mapping]]:
         """The figures in reading order, numbered from 1 (the number links text and table)."""
@@ -133,13 +107,13 @@ class ReviewPage:
     def header(self):
         ex = self.extraction
         mapped = sum(m.indicator is not None for m in ex.mappings)
-        counts = self.t["counts"].format(mapped=fmt.number(mapped, 0, self.lang),
-                                         unmapped=fmt.number(len(ex.mappings) - mapped, 0, self.lang))
+        counts = self.t("counts", mapped=fmt.number(mapped, 0, self.lang),
+                        unmapped=fmt.number(len(ex.mappings) - mapped, 0, self.lang))
         return _html(_HEADER.render(style=STYLE, t=self.t, unit=f"{ex.unit_name} ({ex.unit_code})",
                                     period=ex.period.label(self.lang), file=ex.document.path.name, counts=counts))
 
     def checks(self):
-        rows = [(f.severity, self.t["sev"][f.severity], f.message(self.lang)) for f in self.findings]
+        rows = [(f.severity, texts.t(f"finding.{f.severity}", self.lang), f.message(self.lang)) for f in self.findings]
         return _html(_CHECKS.render(t=self.t, rows=rows))
 
     def figures_table(self):
@@ -151,7 +125,7 @@ class ReviewPage:
                          "pct": fmt.percent(f.share, _dec(f.share_raw), self.lang) if f.share is not None else "",
                          "period": m.period, "code": m.indicator or "", "name": self.names.get(m.indicator or "", ""),
                          "conf": fmt.percent(m.confidence * 100, 0, self.lang) if m.indicator else "",
-                         "reason": self.t["reasons"].get(m.reason, m.reason),
+                         "reason": texts.TEXTS.get(f"review.reason.{m.reason}", {}).get(self.lang, m.reason),
                          "cands": ", ".join(f"{c} ({s:.0f})" for c, s in m.candidates[:3])})
         return _html(_FIGURES.render(t=self.t, rows=rows))
 
@@ -174,7 +148,7 @@ class ReviewPage:
                 segments.append({"text": b.text[at:start], "n": 0})
                 title = (f"{m.indicator} — {self.names.get(m.indicator, '')} "
                          f"({fmt.percent(m.confidence * 100, 0, self.lang)})" if m.indicator
-                         else self.t["reasons"].get(m.reason, m.reason))
+                         else texts.TEXTS.get(f"review.reason.{m.reason}", {}).get(self.lang, m.reason))
                 segments.append({"text": b.text[start:end], "n": n, "code": m.indicator, "title": title})
                 at = end
             segments.append({"text": b.text[at:], "n": 0})
@@ -215,7 +189,7 @@ def render_review(ex: Extraction, report: str | Path, data_dir: str | Path | Non
     executed = render.execute(nb, params, timeout=300)
     import hashlib
 
-    title = TEXT[lang]["title"]
+    title = texts.t("review.title", lang)
     digest = hashlib.sha256(Path(report).read_bytes()).hexdigest()[:12]  # which version of the report was read
     page = render.PageInfo(title=f"{title} — {ex.document.path.name}", lang=lang,
                            unit_label=f"{ex.unit_name} ({ex.unit_code})", period_label=ex.period.label(lang),

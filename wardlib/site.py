@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, FileSystemLoader
 
-from wardlib import __version__
+from wardlib import __version__, texts
 from wardlib.manifest import DONE, RunSummary
 from wardlib.paths import TEMPLATES_DIR
 from wardlib.periods import Period
@@ -12,24 +12,10 @@ from wardlib.render import stylesheet, timestamp
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
 
-INDEX_TEXT = {
-    "vi": {"title": "Báo cáo các đơn vị", "head": ["Mã", "Đơn vị", "Trực thuộc", "Trạng thái", "Kiểm tra số liệu", "Lỗi"],
-           "checks": "{e} lỗi, {w} cảnh báo", "quality": "Kiểm tra chất lượng số liệu của kỳ",
-           "docs": "Kết quả Great Expectations (Data Docs)", "search": "Tìm đơn vị…",
-           "ok": "đã lập", "failed": "lỗi", "pending": "chưa lập", "banner": "Dữ liệu minh họa",
-           "synthetic": "Các báo cáo đánh dấu ‡ dùng số liệu tạo tự động để minh họa, không phải số liệu thật.",
-           "generated": "Lập lúc", "version": "Phiên bản dữ liệu"},
-    "en": {"title": "Unit reports", "head": ["Code", "Unit", "Parent", "Status", "Data checks", "Error"],
-           "checks": "{e} error(s), {w} warning(s)", "quality": "Data quality checks of the period",
-           "docs": "Great Expectations results (Data Docs)", "search": "Find a unit…",
-           "ok": "done", "failed": "failed", "pending": "not rendered", "banner": "Demo data",
-           "synthetic": "Reports marked ‡ use generated figures for illustration, not real data.",
-           "generated": "Generated", "version": "Data version"},
-}
 
 
 def index_page(period: Period, summary: RunSummary, lang: str) -> str:
-    t = INDEX_TEXT[lang]
+    t = texts.Texts("index", lang)
     units = []
     for r in summary.results:
         counts = summary.findings.get(r.unit_code, {})
@@ -38,10 +24,10 @@ def index_page(period: Period, summary: RunSummary, lang: str) -> str:
                       "status": t["ok" if ok else r.status], "href": r.output if ok else None, "error": r.error or "",
                       "synthetic": r.synthetic,
                       "errors": counts.get("error", 0),
-                      "checks": t["checks"].format(e=counts.get("error", 0), w=counts.get("warning", 0))})
+                      "checks": t("checks", e=counts.get("error", 0), w=counts.get("warning", 0))})
     return _env.get_template("index_page.html.j2").render(
         lang=lang, version=__version__, title=t["title"], period_label=period.label(lang).capitalize(),
-        css=stylesheet(), head=t["head"], units=units,
+        css=stylesheet(), head=[t[f"col_{c}"] for c in ("code", "unit", "parent", "status", "checks", "error")], units=units,
         quality_href=summary.quality.output if summary.quality and summary.quality.status in DONE else None, quality_label=t["quality"],
         pages=[{"href": r.output, "label": r.name} for r in summary.pages if r.output and r.status in DONE],
         search=t["search"],

@@ -291,7 +291,7 @@ INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe
 _INVISIBLE_NAMES = {"\u200b": ("dấu cách rộng 0", "zero-width space"), "\ufeff": ("dấu BOM", "byte order mark (BOM)"),
                     "\u00ad": ("gạch nối mềm", "soft hyphen"), "\u200c": ("ký tự không nối rộng 0", "zero-width non-joiner"),
                     "\u200d": ("ký tự nối rộng 0", "zero-width joiner"), "\u2060": ("ký tự nối từ", "word joiner")}
-FREE_TEXT = ("note", "status", "source", "name", "name_vi", "name_en", "title_vi", "title_en", "unit")
+FREE_TEXT = ("note", "note_en", "status", "source", "name", "name_vi", "name_en", "title_vi", "title_en", "unit")
 
 
 def shown(text: object) -> str:

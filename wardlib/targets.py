@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from wardlib.findings import WardlibError
+from wardlib.findings import TextError
 
 OPERATORS = (">=", "<=", ">", "<", "=")
 _PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$")
@@ -36,22 +36,15 @@ _PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+
 _VI_PATTERN = re.compile(r"^(>=|<=|>|<|=)?\s*([+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+))$")
 
 
-class TargetError(WardlibError, ValueError):
+class TargetError(TextError):
     """Text that is not a target."""
 
+    key = "error.target"
+
     def __init__(self, text: object):
-        self.text = text
-        vi_writing = isinstance(text, str) and bool(_VI_PATTERN.match(text.strip()))
-        super().__init__(
-            f"'{text}' is not a target: write a plain number with a dot for decimals and no "
-            "thousands separators, optionally after >, >=, <, <= or = (e.g. 9270000000, >37, >=98.5)"
-            + (", or declare Vietnamese number writing with --locale vi (or locale = \"vi\" in dataset.toml)"
-               if vi_writing else ""),
-            f"'{text}' không phải chỉ tiêu: hãy viết số (dấu chấm thập phân, không dấu phân cách nghìn), "
-            "có thể kèm >, >=, <, <= hoặc = ở đầu (ví dụ 9270000000, >37, >=98.5)"
-            + (", hoặc khai báo cách viết số Việt Nam bằng --locale vi (hay locale = \"vi\" trong dataset.toml)"
-               if vi_writing else ""),
-        )
+        if isinstance(text, str) and _VI_PATTERN.match(text.strip()):
+            self.key = "error.target_vi"  # Vietnamese number writing: say how to declare it
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
