@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Callable
 
 
-from wardlib import cache, inputs, quality, texts
+from wardlib import cache, inputs, quality
 from wardlib.analysis import build_table, write_table
 from wardlib.batch import Settings, Task, make_executor
 from wardlib.fingerprint import code_key, dataset_key, digest, file_digest, findings_digest, row_digests
