@@ -236,10 +236,13 @@ def _run(args) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         _close(bar)
-        print(f"wardlib: interrupted; what was done is recorded in {out}/<period>/manifest.json — "
+        where = "" if args.lang == "vi" else f"{args.lang}/"  # wardlib.manifest.pages_folder
+        print(f"wardlib: interrupted; what was done is recorded in {out}/<period>/{where}manifest.json — "
               "run the same command again to resume", file=sys.stderr)
         return 130
     _close(bar)
+    for en, vi in summary.notes:
+        print(f"wardlib: {vi if args.lang == 'vi' else en}", file=sys.stderr)
     rendered = sum(r.status == "ok" for r in summary.results)
     errors = sum(c.get("error", 0) for c in summary.findings.values())
     pages = summary.failed_pages
