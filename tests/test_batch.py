@@ -25,8 +25,10 @@ PERIOD = "2024-H1"
 
 
 def normalised(html: str) -> str:
-    """A page without what may differ between two renders of the same inputs: when it was made, cell ids."""
+    """A page without what may differ between two renders of the same inputs: when it was made, cell ids,
+    and its input hash (it covers the parameters, which name the output folder)."""
     html = re.sub(r'id="cell-id=[^"]*"', 'id="cell-id="', html)
+    html = re.sub(r'<meta name="wardlib-input-hash" content="[0-9a-f]+">', "", html)
     return re.sub(r"(Lập lúc|Generated) [0-9: +-]+", r"\1 —", html)
 
 
@@ -170,14 +172,14 @@ def test_a_unit_whose_notebook_raises_does_not_stop_the_batch(data, tmp_path, wa
     assert code == 1
     err = capsys.readouterr().err
     assert "1 failed" in err and "no table for this unit" in err
-    m = manifest(tmp_path / "out" / PERIOD)
+    m = manifest(tmp_path / "out" / PERIOD / "en")
     failed = m["units"]["29875"]
     assert failed["status"] == "failed" and failed["error"] == "RuntimeError: no table for this unit"
     assert "raise RuntimeError" in failed["cell"]["source"] and failed["output"] is None
     assert m["units"]["29872"]["status"] == "ok" and m["counts"]["failed"] == 1
-    assert (tmp_path / "out" / PERIOD / "29872.html").is_file()
-    assert not (tmp_path / "out" / PERIOD / "29875.html").exists()
-    index = (tmp_path / "out" / PERIOD / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / PERIOD / "en" / "29872.html").is_file()
+    assert not (tmp_path / "out" / PERIOD / "en" / "29875.html").exists()
+    index = (tmp_path / "out" / PERIOD / "en" / "index.html").read_text(encoding="utf-8")
     assert 'href="29872.html"' in index and 'href="29875.html"' not in index
 
 

@@ -35,7 +35,7 @@ def test_a_full_disk_fails_one_page_and_keeps_the_earlier_report(data, tmp_path,
     args = ["run", "--data", str(data), "--period", PERIOD, "--unit", "29875", "--unit", "29872", "--out", str(out),
             "--no-gx", "--lang", "en"]
     assert main(args) == 0
-    earlier = (out / PERIOD / "29875.html").read_bytes()
+    earlier = (out / PERIOD / "en" / "29875.html").read_bytes()
 
     def fsync(fd):  # the disk fills up while 29875's page is being written
         if "29875.html" in os.readlink(f"/proc/self/fd/{fd}"):
@@ -48,7 +48,7 @@ def test_a_full_disk_fails_one_page_and_keeps_the_earlier_report(data, tmp_path,
     assert main(args + ["--force"]) == 1
     err = capsys.readouterr().err
     assert "No space left on device" in err and "Traceback" not in err
-    folder = out / PERIOD
+    folder = out / PERIOD / "en"
     assert (folder / "29875.html").read_bytes() == earlier  # the good report of the earlier run is kept
     assert (folder / "29872.html").is_file()
     assert leftovers(out) == []
@@ -63,7 +63,7 @@ def test_a_kernel_killed_mid_unit_is_replaced_and_the_batch_goes_on(data, tmp_pa
                  "--out", str(out), "--no-gx", "--lang", "en"])
     assert code == 1
     assert "Traceback" not in capsys.readouterr().err
-    manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / PERIOD / "en" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["units"]["29875"]["status"] == "failed"
-    assert manifest["units"]["29872"]["status"] == "ok" and (out / PERIOD / "29872.html").is_file()
-    assert not (out / PERIOD / "29875.html").exists() and leftovers(out) == []
+    assert manifest["units"]["29872"]["status"] == "ok" and (out / PERIOD / "en" / "29872.html").is_file()
+    assert not (out / PERIOD / "en" / "29875.html").exists() and leftovers(out) == []

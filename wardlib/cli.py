@@ -233,9 +233,12 @@ def _run(args) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         _close(bar)
-        print(t("cli.interrupted", args.lang, out=out), file=sys.stderr)
+        where = "" if args.lang == "vi" else f"{args.lang}/"  # wardlib.manifest.pages_folder
+        print(t("cli.interrupted", args.lang, out=out, where=where), file=sys.stderr)
         return 130
     _close(bar)
+    for en, vi in summary.notes:
+        print(f"wardlib: {vi if args.lang == 'vi' else en}", file=sys.stderr)
     rendered = sum(r.status == "ok" for r in summary.results)
     errors = summary.totals.get("error", 0)
     pages = summary.failed_pages

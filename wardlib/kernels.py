@@ -26,13 +26,16 @@ after that the unit fails with the reason.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
 import shutil
+import socket
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardlib.render import KERNEL
@@ -47,6 +50,70 @@ START_RETRIES = 3
 
 _START = "import json as _wl_json, wardlib.warm as _wl_warm\n_wl_warm.start(**_wl_json.loads({options!r}))\ndel _wl_warm, _wl_json"
 _RESET = "import wardlib.warm as _wl_warm\n_wl_warm.reset()"  # the reset clears the name itself
+
+# Every kernel of a process keeps its ipc sockets and its connection file in one folder of the
+# temporary folder, $TMPDIR/wardlib-<pid>-<random>/, whose OWNER file names the process (pid, its
+# start time, host). A process killed with kill -9 cannot remove it: the next process that starts a
+# kernel removes every such folder whose owner is dead. Unix sockets, not TCP: two kernels starting
+# at once cannot race for a port (papermill #511), and nothing listens on the network; a connection
+# file in jupyter's runtime folder would be left behind just the same. Names stay short: a socket's
+# path is limited to 107 bytes.
+RUN_PREFIX = "wardlib-"
+OWNER = "OWNER"
+_RUN_DIR: Path | None = None
+
+
+def _started(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot, Linux), "" where unknown or it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def _alive(owner: dict) -> bool:
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    start = _started(pid)
+    return not (start and owner.get("started") and start != owner["started"])  # a reused pid is not the owner
+
+
+def sweep(tmp: str | None = None) -> list[str]:
+    """Remove the kernel folders of dead processes of this host from the temporary folder; their names."""
+    removed = []
+    host = socket.gethostname()
+    for d in Path(tmp or tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        try:
+            owner = json.loads((d / OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours, or its owner is still writing the file
+        if not isinstance(owner, dict) or owner.get("host") != host or _alive(owner) or d == _RUN_DIR:
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d.name)
+    return removed
+
+
+def run_dir() -> Path:
+    """This process's folder for its kernels' sockets and connection files (made, after a sweep, on first use)."""
+    global _RUN_DIR
+    if _RUN_DIR is None or not _RUN_DIR.is_dir():
+        sweep()
+        d = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
+        owner = {"pid": os.getpid(), "started": _started(os.getpid()), "host": socket.gethostname()}
+        (d / OWNER).write_text(json.dumps(owner), encoding="utf-8")
+        if _RUN_DIR is None:
+            atexit.register(lambda: _RUN_DIR and shutil.rmtree(_RUN_DIR, ignore_errors=True))
+        _RUN_DIR = d
+    return _RUN_DIR
 
 
 def execute(nb, parameters: dict, *, kernel: "WarmKernel | None" = None, **kwargs):
@@ -125,11 +192,11 @@ class WarmKernel:
                 self.stats.start_failures += 1
                 time.sleep(min(0.5 * 2 ** (attempt - 1), 5))
             try:
-                # Unix sockets in a private folder, not TCP ports: two kernels starting at once cannot
-                # race for the same port, and nothing listens on the network.
-                self._sockets = tempfile.mkdtemp(prefix="wardlib-kernel-")
+                # Unix sockets and the connection file in the process's kernel folder (see run_dir)
+                self._sockets = tempfile.mkdtemp(prefix="k-", dir=run_dir())
                 self._km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
-                                              ip=os.path.join(self._sockets, "k"))
+                                              ip=os.path.join(self._sockets, "k"),
+                                              connection_file=os.path.join(self._sockets, "kernel.json"))
                 run_sync(self._km.start_kernel)(**({"cwd": self.cwd} if self.cwd else {}))
                 self._kc = self._km.client()
                 self._kc.start_channels()

@@ -19,6 +19,14 @@ from wardlib.periods import Period, PeriodError
 
 MANIFEST_FILE = "manifest.json"
 DONE = ("ok", "skipped")  # statuses with a valid output on disk
+DEFAULT_LANG = "vi"
+
+
+def pages_folder(period_folder: Path, lang: str) -> Path:
+    """Where a language's pages, index and manifest go: Vietnamese ones in the period folder, another
+    language's in its subfolder (``OUT/<period>/en/``), so that the two never overwrite each other. The
+    period's prepared data (the cuts of the table, ``findings.json``, the Data Docs) stay shared."""
+    return period_folder if lang == DEFAULT_LANG else period_folder / lang
 
 
 @dataclass
@@ -55,6 +63,7 @@ class RunSummary:
     executor: str = ""
     seconds: float = 0.0
     stages: dict = field(default_factory=dict)  # seconds: load, prepare (table, checks, hashes), render, finish
+    notes: list = field(default_factory=list)  # (English, Vietnamese) remarks for the person running, e.g. a unit mapped
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -73,11 +82,22 @@ class RunSummary:
         return [r for r in self.all_pages if r.status == "failed"]
 
 
-def unchanged_run(out: Path, period: str | None, run_key: str, version: str, progress) -> RunSummary | None:
+def entry_result(key: str, e: dict, **changes) -> UnitResult:
+    """A manifest entry as a :class:`UnitResult` (``changes`` replace fields, e.g. ``status``)."""
+    fields = {k: v for k, v in e.items() if k in UnitResult.__dataclass_fields__ and k != "unit_code"}
+    fields.setdefault("status", "pending")
+    fields.setdefault("seconds", 0.0)
+    fields.setdefault("name", key)
+    return UnitResult(**{**fields, **changes, "unit_code": key})
+
+
+def unchanged_run(out: Path, period: str | None, run_key: str, version: str, progress,
+                  lang: str = DEFAULT_LANG) -> RunSummary | None:
     """The summary of a rerun with nothing changed (same data version, same options, every page done and
     on disk), written as the new manifest; ``None`` when anything needs the full run."""
     try:
-        folders = [out / str(Period.parse(period))] if period else sorted(p for p in out.iterdir() if p.is_dir())
+        folders = ([out / str(Period.parse(period))] if period else sorted(p for p in out.iterdir() if p.is_dir()))
+        folders = [pages_folder(f, lang) for f in folders]
     except (PeriodError, OSError):
         return None  # the full run says what is wrong
     for folder in folders:
@@ -96,8 +116,7 @@ def unchanged_run(out: Path, period: str | None, run_key: str, version: str, pro
                              executor="none (nothing changed)")
 
         def result(key: str, e: dict) -> UnitResult:
-            fields = {k: v for k, v in e.items() if k in UnitResult.__dataclass_fields__ and k != "unit_code"}
-            return UnitResult(**{**fields, "unit_code": key, "status": "skipped", "seconds": 0.0})
+            return entry_result(key, e, status="skipped", seconds=0.0)
 
         summary.results = [result(k, e) for k, e in m.get("units", {}).items()]
         summary.findings = {k: e.get("findings", {}) for k, e in m.get("units", {}).items()}
@@ -111,7 +130,7 @@ def unchanged_run(out: Path, period: str | None, run_key: str, version: str, pro
         header = {k: m.get(k) for k in ("requested_period", "requested_units", "data_dir", "lang", "gx",
                                         "run_key", "stage", "workers", "scheduler", "isolated", "recycle")}
         write_manifest(folder, manifest(summary, Path(m.get("notebook") or "ward_report"), m.get("lang", "vi"),
-                                        header, m.get("kept", {})))
+                                        header, m.get("kept", {}), m.get("kept_pages", {})))
         return summary
     return None
 
@@ -126,7 +145,7 @@ def read_manifest(folder: Path) -> dict:
 
 
 def manifest(summary: RunSummary, notebook: Path, lang: str, header: dict | None = None,
-             kept: dict | None = None) -> dict:
+             kept: dict | None = None, kept_pages: dict | None = None) -> dict:
     """The run's record: options, data version, and per page its status, seconds, input hash, output, error."""
     def entry(r: UnitResult, findings: bool) -> dict:
         d = {k: v for k, v in asdict(r).items() if k != "unit_code"}
@@ -156,6 +175,7 @@ def manifest(summary: RunSummary, notebook: Path, lang: str, header: dict | None
         "pages": {r.unit_code: entry(r, False) for r in summary.pages},
         "data_docs": summary.docs,
         "kept": kept or {},  # entries of units not in this run, from earlier runs into this folder
+        "kept_pages": kept_pages or {},  # the same for overview and trends pages of parents not in this run
     }
 
 

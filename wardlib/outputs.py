@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,3 +23,23 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_partial(root: Path, dir_prefixes: tuple[str, ...] = ()) -> list[Path]:
+    """Remove what writers killed mid-write left under ``root``: :func:`write_atomic`'s temporaries
+    (``.<name>.<random>.tmp``) and folders being built beside their target (``dir_prefixes``, e.g.
+    ``.data-docs.``). Only for a folder this process holds the lock of (:mod:`wardlib.lock`): no live
+    writer can own them then."""
+    removed = []
+    if not root.is_dir():
+        return removed
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in [d for d in dirnames if d.startswith(dir_prefixes)] if dir_prefixes else []:
+            shutil.rmtree(Path(dirpath) / d, ignore_errors=True)
+            dirnames.remove(d)
+            removed.append(Path(dirpath) / d)
+        for f in filenames:
+            if f.startswith(".") and f.endswith(".tmp"):
+                (Path(dirpath) / f).unlink(missing_ok=True)
+                removed.append(Path(dirpath) / f)
+    return removed

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wardlib.adminunits import REFORM_DATE
 from wardlib.findings import WardlibError
 from wardlib.loaders import Dataset
 from wardlib.periods import Period
@@ -23,22 +24,57 @@ from wardlib.periods import Period
 PARENTS_DIR = "analysis-parents"  # OUT/<period>/analysis-parents/<parent>.parquet
 
 
-def plan_units(data: Dataset, period: Period, requested: list[str] | None) -> list[str]:
-    """The units to report on: the requested ones, or every commune-level unit with data for the period."""
+def plan_units(data: Dataset, period: Period, requested: list[str] | None,
+               notes: list[tuple[str, str]] | None = None) -> list[str]:
+    """The units to report on: the requested ones, or every commune-level unit with data for the period.
+
+    A requested unit that did not exist during the period stands for the units that covered it then,
+    through the crosswalk (:func:`covering`): Phường 4 (29872), asked for 2026-H1, is Phường Cao Lãnh
+    (29869), which it became part of on 1 July 2025. Each such step is said in ``notes`` (English,
+    Vietnamese), so that one ``--unit`` works for periods on both sides of the reform.
+    """
     obs = data.observations
     with_data = sorted(set(obs.loc[obs["period"] == str(period), "unit_code"].astype(str)))
     if not requested:
         communes = set(data.units.table.loc[data.units.table["level"] == "commune", "code"])
         return [u for u in with_data if u in communes]
     have = set(with_data)
-    unknown = [u for u in requested if u not in have]
+    chosen: list[str] = []
+    for u in requested:
+        instead = covering(data, u, period) if u not in have else []
+        instead = [c for c in instead if c in have]
+        if instead and notes is not None:
+            after = pd.Timestamp(period.start) >= REFORM_DATE
+            ours = ", ".join(f"{data.units.name(c, period.end)} ({c})" for c in instead)
+            was = f"{data.units.name(u, REFORM_DATE - pd.Timedelta(days=1) if after else REFORM_DATE)} ({u})"
+            notes.append((f"{was} did not exist during {period}: "
+                          + ("since 1 July 2025 it is part of" if after else "before 1 July 2025 it was made of")
+                          + f" {ours}, rendered instead",
+                          f"{was} không tồn tại trong kỳ {period}: "
+                          + ("từ 01/07/2025 thuộc" if after else "trước 01/07/2025 gồm")
+                          + f" {ours}; lập báo cáo của đơn vị đó thay thế"))
+        chosen += instead or [u]
+    unknown = [u for u in chosen if u not in have]
     if unknown:
         listed = ", ".join(with_data[:20]) + (f" … ({len(with_data):,})" if len(with_data) > 20 else "")
         raise WardlibError(
             f"no data for unit(s) {', '.join(unknown[:20])} in {period}; units with data: {listed or 'none'}",
             f"không có số liệu của đơn vị {', '.join(unknown[:20])} trong kỳ {period}; "
             f"các đơn vị có số liệu: {listed or 'không có'}")
-    return list(dict.fromkeys(requested))
+    return list(dict.fromkeys(chosen))
+
+
+def covering(data: Dataset, code: str, period: Period) -> list[str]:
+    """The units that covered unit ``code`` during ``period`` when it did not exist then: after the
+    1 July 2025 reform the units it went into, before it the units it was made of (the crosswalk);
+    ``[]`` when it existed, or has no link."""
+    cw = data.crosswalk
+    if cw is None or cw.empty or data.units.version_at(code, period.start) is not None \
+            or data.units.version_at(code, period.end) is not None:
+        return []
+    after = pd.Timestamp(period.start) >= REFORM_DATE
+    links = cw.loc[cw["old_code" if after else "new_code"].astype(str) == code, "new_code" if after else "old_code"]
+    return sorted(set(links.astype(str)))
 
 
 class Units:

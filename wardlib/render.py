@@ -92,6 +92,25 @@ class PageInfo:
     unit_label: str
     period_label: str
     data_version: str
+    input_hash: str = ""  # written into the page's head: the page on disk says what it was made from
+
+
+HASH_META = re.compile(rb'<meta name="wardlib-input-hash" content="([0-9a-f]+)">')
+
+
+def page_hash(path: Path) -> str | None:
+    """The input hash a page was rendered from (its head's ``wardlib-input-hash``), None without one.
+
+    A page is written whole or not at all (:func:`~wardlib.outputs.write_atomic`), so a page with the
+    hash is a finished page of those inputs, even if the run that wrote it was killed before
+    recording it.
+    """
+    try:
+        with open(path, "rb") as fh:
+            m = HASH_META.search(fh.read(1024))
+    except OSError:
+        return None
+    return m.group(1).decode() if m else None
 
 
 def plotly_path() -> Path:
@@ -188,7 +207,7 @@ def header_resources(nb, page: PageInfo, mode: str, assets_href: str, generated:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     charts = mode == "inline" or has_charts(nb)  # inline pages keep plotly.js whatever they show, as before
     info = {
-        "lang": page.lang, "version": __version__, "title": page.title, "mode": mode,
+        "lang": page.lang, "version": __version__, "title": page.title, "mode": mode, "input_hash": page.input_hash,
         "css": stylesheet() if mode != "site" else "",
         "plotly_js": plotly_js() if mode == "inline" else "",
         "plotly_gzip": plotly_js_gzip_base64() if mode == "single" and charts else "",

@@ -32,6 +32,7 @@ data at all: it compares the dataset's version with the manifest's and stops.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -50,12 +51,13 @@ from wardlib.findings import WardlibError
 from wardlib.kernels import DEFAULT_RECYCLE
 from wardlib.loaders import Dataset, dataset_version, input_files, load_dataset
 from wardlib.lock import OutputLock
-from wardlib.manifest import DONE, RunSummary, UnitResult, manifest, read_manifest, unchanged_run, write_manifest
-from wardlib.outputs import write_atomic
+from wardlib.manifest import (DEFAULT_LANG, DONE, RunSummary, UnitResult, entry_result, manifest, pages_folder,
+                              read_manifest, unchanged_run, write_manifest)
+from wardlib.outputs import remove_partial, write_atomic
 from wardlib.paths import TEMPLATES_DIR, default_data_dir, notebooks_dir
 from wardlib.periods import Period, PeriodError
 from wardlib.plan import Units, by_unit, parent_members, parent_path, plan_units, write_parent_cuts
-from wardlib.render import MODES, page_info, read_notebook, write_assets
+from wardlib.render import MODES, page_hash, page_info, read_notebook, write_assets
 from wardlib.site import index_page
 from wardlib.units import SAFE_CODE
 
@@ -106,8 +108,10 @@ def run(data_dir: str | Path | None = None, period: str | None = None, units: li
     lock = OutputLock(out)
     lock.acquire()
     try:
+        remove_partial(out, (f".{DOCS_DIR}.",))  # what a run killed mid-write left (we hold the lock)
         options = _Options(data_dir, period, units, out, lang, notebook, gx, mode, workers, scheduler, force, locale)
-        settings = Settings(recycle=recycle, isolated=isolated, mode=mode, assets_href=f"../{ASSETS_DIR}",
+        up = "../" if lang == DEFAULT_LANG else "../../"  # OUT/<period>/ or OUT/<period>/<lang>/
+        settings = Settings(recycle=recycle, isolated=isolated, mode=mode, assets_href=f"{up}{ASSETS_DIR}",
                             timeout=timeout)
         return _run(options, settings, progress)
     finally:
@@ -163,38 +167,45 @@ def _run(o: _Options, settings: Settings, progress) -> RunSummary:
     run_key = digest(code, o.lang, o.mode, o.gx, o.notebook, sorted(o.units) if o.units else None, o.locale)
     if not o.force and o.data_dir.is_dir():
         unchanged = unchanged_run(o.out, o.period, run_key, dataset_version(o.data_dir.expanduser().resolve()),
-                                  progress)
+                                  progress, o.lang)
         if unchanged is not None:
             unchanged.seconds = round(time.perf_counter() - started, 2)
             return unchanged
 
     data, loaded_parts = _load(o, settings)
     loaded = time.perf_counter()
-    p, codes = _period_and_units(data, o)
+    notes: list[tuple[str, str]] = []
+    p, codes = _period_and_units(data, o, notes)
     # Dask workers and their kernels start while the data is prepared: they are ready when the pages are.
     starting = _Starting(settings, o.workers, o.scheduler) if (o.workers > 1 or o.scheduler) else None
     try:
         folder = o.out / str(p)
-        previous = read_manifest(folder)
-        summary = RunSummary(str(p), folder, data.version, mode=o.mode)
+        pages = pages_folder(folder, o.lang)
+        previous = read_manifest(pages)
+        summary = RunSummary(str(p), pages, data.version, mode=o.mode, notes=notes)
         summary.stages["load"] = round(loaded - started, 2)
         if o.mode == "site":
             write_assets(o.out / ASSETS_DIR)
         where = Units(data, p)
         parents = list(dict.fromkeys(where.parent_code(c) for c in codes if where.parent_code(c)))
         stage = {"data_version": data.version, "code": code, "gx": o.gx, "locale": o.locale}
-        prepared = _prepare(data, p, where, parents, folder, o, stage, previous)
+        prepared = _prepare(data, p, where, parents, folder, o, stage)
         summary.findings = quality.counts_by_unit(prepared.found)
         summary.totals = quality.period_counts(prepared.found, str(p))
         docs = folder / DOCS_DIR
-        summary.docs = f"{DOCS_DIR}/index.html" if o.gx and (docs / "index.html").is_file() else None
+        up = "" if pages == folder else "../"
+        summary.docs = f"{up}{DOCS_DIR}/index.html" if o.gx and (docs / "index.html").is_file() else None
 
-        jobs, page_jobs = _plan_pages(data, p, where, codes, parents, prepared, folder, o, code, summary.docs,
-                                      previous)
+        jobs, page_jobs = _plan_pages(data, p, where, codes, parents, prepared, folder, pages, o, code,
+                                      summary.docs, previous)
         summary.results = [j.result for j in jobs]
         summary.quality, summary.pages = page_jobs[0].result, [j.result for j in page_jobs[1:]]
+        # A run for some units keeps the others' entries (and their parents' pages): the index still lists
+        # every unit rendered into this folder, and their pages stay.
         kept = {k: v for k, v in {**previous.get("kept", {}), **previous.get("units", {})}.items()
                 if k not in set(codes)}
+        kept_pages = {k: v for k, v in {**previous.get("kept_pages", {}), **previous.get("pages", {})}.items()
+                      if k not in {r.unit_code for r in summary.pages}}
         header = {"requested_period": o.period, "requested_units": o.units or None,
                   "data_dir": str(o.data_dir.resolve()), "lang": o.lang, "gx": o.gx, "run_key": run_key,
                   "stage": stage, "workers": o.workers, "scheduler": o.scheduler, "isolated": settings.isolated,
@@ -203,22 +214,28 @@ def _run(o: _Options, settings: Settings, progress) -> RunSummary:
         summary.stages["prepare"] = round(planned - loaded, 2)
 
         def record() -> dict:
-            return manifest(summary, Path(o.notebook + ".py"), o.lang, header, kept)
+            return manifest(summary, Path(o.notebook + ".py"), o.lang, header, kept, kept_pages)
 
-        _render_all(page_jobs + jobs, folder, summary, settings, o.workers, o.scheduler, progress, record, starting)
+        _render_all(page_jobs + jobs, pages, summary, settings, o.workers, o.scheduler, progress, record, starting)
         rendered = time.perf_counter()
         summary.stages["render"] = round(rendered - planned, 2)
-        write_atomic(folder / "index.html", index_page(p, summary, o.lang))
+
+        def on_disk(key: str, e: dict) -> UnitResult:
+            done = e.get("status") in DONE and e.get("output") and (pages / e["output"]).is_file()
+            return entry_result(key, e, **({} if done else {"status": "pending", "output": None}))
+
+        write_atomic(pages / "index.html", index_page(p, summary, o.lang, [on_disk(k, e) for k, e in kept.items()],
+                                                      [on_disk(k, e) for k, e in kept_pages.items()]))
         summary.seconds = round(time.perf_counter() - started, 2)
         summary.stages["finish"] = round(time.perf_counter() - rendered, 2)
-        write_manifest(folder, record())
+        write_manifest(pages, record())
         return summary
     finally:
         if starting is not None:
             starting.close()  # unless the pages were rendered with it (then it is closed already)
 
 
-def _period_and_units(data: Dataset, o: _Options) -> tuple[Period, list[str]]:
+def _period_and_units(data: Dataset, o: _Options, notes: list | None = None) -> tuple[Period, list[str]]:
     """The period to report on and the units to render, checked against the data."""
     try:
         p = Period.parse(o.period) if o.period else data.latest_period()
@@ -227,7 +244,7 @@ def _period_and_units(data: Dataset, o: _Options) -> tuple[Period, list[str]]:
     if str(p) not in set(data.periods.index):
         raise WardlibError(f"no data for period {p}; periods in the data: {', '.join(data.periods.index)}",
                            f"không có số liệu cho kỳ {p}; các kỳ có số liệu: {', '.join(data.periods.index)}")
-    codes = plan_units(data, p, o.units)
+    codes = plan_units(data, p, o.units, notes)
     for c in codes:
         if not _SAFE_CODE.match(c):
             raise WardlibError(f"unit code {c!r} cannot be used as a file name",
@@ -235,17 +252,18 @@ def _period_and_units(data: Dataset, o: _Options) -> tuple[Period, list[str]]:
     return p, codes
 
 
-def _prepare(data: Dataset, p: Period, where: Units, parents: list[str], folder: Path, o: _Options, stage: dict,
-             previous: dict) -> _Prepared:
+def _prepare(data: Dataset, p: Period, where: Units, parents: list[str], folder: Path, o: _Options,
+             stage: dict) -> _Prepared:
     """The analysis table, the data checks, the notebooks' cuts of the table and the digests of their rows;
-    reused from the period's last run when the data, the code and the options are the same."""
+    reused from the period's last run when the data, the code and the options are the same (``stage``,
+    kept in the fingerprints file beside them: runs in either language share these files)."""
     table_path, period_path = o.out / ANALYSIS_FILE, folder / PERIOD_TABLE
     findings_path, prints_path = folder / quality.FINDINGS_FILE, folder / FINGERPRINTS_FILE
     needed = [table_path, period_path, findings_path, prints_path, *(parent_path(folder, x) for x in parents)]
-    if not o.force and previous.get("stage") == stage and all(f.is_file() for f in needed):
+    if not o.force and all(f.is_file() for f in needed):
         try:
             prints = json.loads(prints_path.read_text(encoding="utf-8"))
-            if set(parents) <= set(prints["parents"]):
+            if prints.get("stage") == stage and set(parents) <= set(prints["parents"]):
                 return _Prepared(quality.read_findings(findings_path), prints["rows"], prints["parents"],
                                  period_path, findings_path, {"prepare": "reused"})
         except (OSError, ValueError, KeyError):
@@ -269,7 +287,7 @@ def _prepare(data: Dataset, p: Period, where: Units, parents: list[str], folder:
         rows = row_digests(period_rows)
         for w in writes:
             w.result()  # a failed write fails the run here, as it would have without the thread
-    write_atomic(prints_path, json.dumps({"code": stage["code"], "rows": rows,
+    write_atomic(prints_path, json.dumps({"stage": stage, "code": stage["code"], "rows": rows,
                                           "parents": {**kept, **cuts}}, indent=0))
     recomputed = {"prepare": "made", "parent_cuts": sorted(changed)}
     return _Prepared(found, rows, cuts, period_path, findings_path, recomputed)
@@ -285,14 +303,15 @@ def _kept_cuts(prints_path: Path, code: str) -> dict[str, str]:
 
 
 def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parents: list[str], prep: _Prepared,
-                folder: Path, o: _Options, code: str, docs_href: str | None,
+                folder: Path, pages: Path, o: _Options, code: str, docs_href: str | None,
                 previous: dict) -> tuple[list[_Job], list[_Job]]:
     """Every page of the period as a job: its declaration, its input hash and, unless it is unchanged, its task.
 
     A page's hash covers what its :class:`~wardlib.inputs.PageInputs` says it reads — for a ward report
     the rows of the units it is compared with and its own findings, for a parent's pages the rows of its
     cut, for the data-quality page the period's findings — plus the catalog and units files, its
-    parameters, the output mode and ``code`` (:func:`~wardlib.fingerprint.code_key`).
+    parameters, the output mode and ``code`` (:func:`~wardlib.fingerprint.code_key`). ``folder`` is the
+    period's folder (the prepared data), ``pages`` where this language's pages go.
     """
     static = file_digest([o.data_dir / n for n in ("indicators.csv", "sections.csv", "units.csv", "crosswalk.csv",
                                                    "dataset.toml")])
@@ -318,15 +337,15 @@ def _plan_pages(data: Dataset, p: Period, where: Units, codes: list[str], parent
                    findings_digest(mine.get(c, [])))
         name, parent_name = where.name(c), where.name(where.parent_code(c))
         result = UnitResult(c, name, "pending", 0.0, synthetic=synthetic[c], input_hash=h, parent=parent_name)
-        task = Task(c, o.notebook, nb, params, page_info(o.notebook, params, data, where), f"{c}.html", h,
-                    str(folder.resolve()))
-        jobs.append(_job(result, old.get(c), folder, o.force, task))
+        page = dataclasses.replace(page_info(o.notebook, params, data, where), input_hash=h)
+        task = Task(c, o.notebook, nb, params, page, f"{c}.html", h, str(pages.resolve()))
+        jobs.append(_job(result, old.get(c), pages, o.force, task))
 
     def period_page(name: str, params: dict, reads, file: str, key: str) -> _Job:
         h = digest(name, code, params, o.mode, static, reads)
-        page = page_info(name, params, data, where)
-        task = Task(key, name, _read(name), params, page, file, h, str(folder.resolve()))
-        return _job(UnitResult(key, page.unit_label, "pending", 0.0, input_hash=h), old_pages.get(key), folder,
+        page = dataclasses.replace(page_info(name, params, data, where), input_hash=h)
+        task = Task(key, name, _read(name), params, page, file, h, str(pages.resolve()))
+        return _job(UnitResult(key, page.unit_label, "pending", 0.0, input_hash=h), old_pages.get(key), pages,
                     o.force, task)
 
     in_period = [f for f in prep.found if f.period in (None, str(p))]
@@ -373,10 +392,19 @@ def _read(name: str):
 
 
 def _job(result: UnitResult, last: dict | None, folder: Path, force: bool, task: Task) -> _Job:
-    """Skip the page when its last successful output had the same input hash and is still there."""
-    if (not force and last and last.get("status") in DONE and last.get("input_hash") == result.input_hash
+    """Skip the page when its last successful output had the same input hash and is still there, or when
+    the page on disk says it was made from this input hash (:func:`~wardlib.render.page_hash`): a page
+    finished after the manifest was last written (the run was killed) is not rendered again."""
+    if force:
+        return _Job(result, task)
+    if (last and last.get("status") in DONE and last.get("input_hash") == result.input_hash
             and last.get("output") and (folder / last["output"]).is_file()):
         result.status, result.output, result.rendered = "skipped", last["output"], last.get("rendered")
+        return _Job(result, None)
+    path = folder / task.output
+    if page_hash(path) == result.input_hash:
+        when = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+        result.status, result.output, result.rendered = "skipped", task.output, when
         return _Job(result, None)
     return _Job(result, task)
 

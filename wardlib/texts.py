@@ -286,9 +286,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli.failed_unit": {"vi": "  lỗi: {code} {name}{where}: {error}", "en": "  failed: {code} {name}{where}: {error}"},
     "cli.in_cell": {"vi": " ở ô {i} ({source})", "en": " in cell {i} ({source})"},
     "cli.more_failed": {"vi": "  … còn {n} đơn vị nữa trong {path}", "en": "  … {n} more in {path}"},
-    "cli.interrupted": {"vi": ("wardlib: đã dừng giữa chừng; phần đã làm được ghi trong {out}/<kỳ>/manifest.json — "
+    "cli.interrupted": {"vi": ("wardlib: đã dừng giữa chừng; phần đã làm được ghi trong {out}/<kỳ>/{where}manifest.json — "
                                "chạy lại đúng lệnh đó để làm tiếp"),
-                        "en": ("wardlib: interrupted; what was done is recorded in {out}/<period>/manifest.json — "
+                        "en": ("wardlib: interrupted; what was done is recorded in {out}/<period>/{where}manifest.json — "
                                "run the same command again to resume")},
     "cli.report_check": {"vi": "{name}: {wrong} vấn đề, {notes} ghi chú",
                          "en": "{name}: {wrong} {wrong:problem|problems}, {notes} {notes:note|notes}"},
