@@ -135,7 +135,7 @@ def rendered_en(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("reports-en")
     code = main(["run", "--period", "2024-H1", "--unit", "29872", "--unit", "29875", "--lang", "en", "--out", str(out)])
-    return {"exit": code, "dir": out / "2024-H1"}
+    return {"exit": code, "dir": out / "2024-H1" / "en"}  # another language has its own folder
 
 
 @pytest.fixture

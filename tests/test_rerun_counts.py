@@ -43,5 +43,5 @@ def test_an_unchanged_rerun_reports_the_first_runs_error_count(tmp_path, capsys)
               if f.period in (None, "2024-H1")]
     assert _errors(first) == sum(f.severity == "error" for f in listed)
     assert sum(f.severity == "error" and f.unit_code != "29872" for f in listed) > 0  # the case that differed
-    m = json.loads((out / "2024-H1" / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((out / "2024-H1" / "en" / "manifest.json").read_text(encoding="utf-8"))
     assert m["findings"]["error"] == _errors(first)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment
@@ -352,7 +353,7 @@ class WardReport:
         labels = [fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]]
         axis = BarAxis.of(rows["achievement_pct"], labels, also=pace)
         fig = go.Figure(go.Bar(
-            x=axis.lengths, y=names, orientation="h",
+            x=np.asarray(axis.lengths, dtype=float), y=names, orientation="h",
             marker=dict(color=[_STATUS_COLOURS[_status_css(r)] for r in records], pattern_shape=axis.patterns),
             text=labels, textposition="outside",
             customdata=[fmt.chart_text(self._tip(r)) for r in records],
@@ -375,7 +376,8 @@ class WardReport:
         labels = [fmt.signed(v, 1, self.lang) + "%" + (" ‡" if d else "") for v, d in zip(rows["change_pct"], demo)]
         axis = BarAxis.of(rows["change_pct"], labels)
         fig = go.Figure(go.Bar(
-            x=axis.lengths, y=[fmt.chart_text(self._name(r) + (" ‡" if d else "")) for r, d in zip(records, demo)],
+            x=np.asarray(axis.lengths, dtype=float),  # an array: plotly writes it compactly (bdata)
+            y=[fmt.chart_text(self._name(r) + (" ‡" if d else "")) for r, d in zip(records, demo)],
             orientation="h", marker=dict(color=[_STATUS_COLOURS[_change_css(r)] for r in records],
                                          pattern_shape=axis.patterns),
             text=labels, textposition="outside",
@@ -404,7 +406,7 @@ class WardReport:
         labels = [fmt.percent(v, 1, self.lang) for v in rows["achievement_pct"]]
         axis = BarAxis.of(rows["achievement_pct"], labels)
         fig = go.Figure(go.Bar(
-            x=axis.lengths, y=names, orientation="h",
+            x=np.asarray(axis.lengths, dtype=float), y=names, orientation="h",
             marker=dict(color=["#b5121b" if c == self.unit_code else "#8aa1b4" for c in rows["unit_code"]],
                         pattern_shape=axis.patterns),
             text=labels, textposition="outside",
