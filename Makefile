@@ -60,9 +60,12 @@ report: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/wardlib validate $(ARGS)
 
+# The suite runs on both cores (pytest-xdist), a test file to a worker (its fixtures are made once);
+# `make test JOBS=0` runs it in this one process, e.g. to debug a test.
+JOBS ?= 2
 test: $(STAMP) chromium libreoffice
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile) $(ARGS)
 
 # The browser tests drive Debian's Chromium (a test tool's own browser download is
 # blocked here). Installed when missing; in CI (CI set) a failed install fails the run,
