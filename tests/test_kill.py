@@ -70,9 +70,20 @@ def _some_unrecorded(folder: Path, least: int) -> bool:
     return len(pages) >= least and recorded < len([n for n in pages if n[0].isdigit()])
 
 
-def test_kill_9_keeps_every_finished_page_and_leaves_nothing_in_tmp(tmp_path):
-    tmp = tmp_path / "t"  # the run's TMPDIR: what is left there is exactly what the runs left
-    tmp.mkdir()
+@pytest.fixture
+def short_tmp():
+    """A TMPDIR of the test's own, short: a kernel's ipc socket path must fit in 107 bytes (AF_UNIX),
+    which pytest's tmp_path under an xdist worker (``…/popen-gw0/test_kill_9_keeps…/``) does not."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="wk-", dir="/tmp"))
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_kill_9_keeps_every_finished_page_and_leaves_nothing_in_tmp(tmp_path, short_tmp):
+    tmp = short_tmp  # the run's TMPDIR: what is left there is exactly what the runs left
     out = tmp_path / "out"
     folder = out / PERIOD
     env = {**os.environ, "TMPDIR": str(tmp)}
